@@ -1,0 +1,23 @@
+// The seed's echo server: every conn gets its bytes back until it closes.
+// Usage: deno run --allow-ffi --allow-read examples/echo_server.ts [port]
+import { EOF, Is, Listen } from "../mod.ts";
+
+const port = Deno.args[0] ?? "0";
+const ln = await Listen("tcp", `127.0.0.1:${port}`);
+console.log(`listening on ${ln.Addr().String()}`);
+
+for await (const conn of ln) {
+  (async () => {
+    const buf = new Uint8Array(64 << 10);
+    try {
+      for (;;) {
+        const n = await conn.Read(buf);
+        await conn.Write(buf.subarray(0, n));
+      }
+    } catch (err) {
+      if (!Is(err, EOF)) console.error(`${conn.RemoteAddr()?.String()}: ${err}`);
+    } finally {
+      conn.Close();
+    }
+  })();
+}

@@ -1,0 +1,97 @@
+/**
+ * Kernel constants for Linux (x86_64 and arm64 share these values), named as
+ * in the kernel headers so they can be grepped against man pages.
+ *
+ * @module
+ */
+
+/** Address families. */
+export const AF_UNIX = 1;
+/** IPv4 address family. */
+export const AF_INET = 2;
+/** IPv6 address family. */
+export const AF_INET6 = 10;
+
+/** Socket types. */
+export const SOCK_STREAM = 1;
+/** Datagram socket type. */
+export const SOCK_DGRAM = 2;
+/** Sequenced-packet socket type. */
+export const SOCK_SEQPACKET = 5;
+/** Socket type flag: non-blocking. */
+export const SOCK_NONBLOCK = 0o4000;
+/** Socket type flag: close on exec. */
+export const SOCK_CLOEXEC = 0o2000000;
+
+/** Socket option levels. */
+export const SOL_SOCKET = 1;
+/** IPPROTO_TCP level. */
+export const IPPROTO_TCP = 6;
+/** IPPROTO_IPV6 level. */
+export const IPPROTO_IPV6 = 41;
+
+/** SOL_SOCKET options. */
+export const SO_REUSEADDR = 2;
+/** Pending socket error. */
+export const SO_ERROR = 4;
+/** Send buffer size. */
+export const SO_SNDBUF = 7;
+/** Receive buffer size. */
+export const SO_RCVBUF = 8;
+/** TCP keep-alive. */
+export const SO_KEEPALIVE = 9;
+/** Linger on close. */
+export const SO_LINGER = 13;
+/** Reuse port. */
+export const SO_REUSEPORT = 15;
+
+/** IPPROTO_TCP options. */
+export const TCP_NODELAY = 1;
+/** Idle time before keep-alive probes. */
+export const TCP_KEEPIDLE = 4;
+/** Interval between keep-alive probes. */
+export const TCP_KEEPINTVL = 5;
+/** Number of keep-alive probes. */
+export const TCP_KEEPCNT = 6;
+
+/** IPPROTO_IPV6 option: accept only IPv6. */
+export const IPV6_V6ONLY = 26;
+
+/** shutdown(2) how. */
+export const SHUT_RD = 0;
+/** Shut down the write side. */
+export const SHUT_WR = 1;
+/** Shut down both sides. */
+export const SHUT_RDWR = 2;
+
+/** send(2) flag: no SIGPIPE on a broken stream. */
+export const MSG_NOSIGNAL = 0x4000;
+
+/** epoll events. */
+export const EPOLLIN = 0x1;
+/** Writable. */
+export const EPOLLOUT = 0x4;
+/** Error condition. */
+export const EPOLLERR = 0x8;
+/** Hang up. */
+export const EPOLLHUP = 0x10;
+/** Peer closed its write side. */
+export const EPOLLRDHUP = 0x2000;
+/** Edge-triggered. */
+export const EPOLLET = 0x80000000;
+/** epoll_create1 flag: close on exec. */
+export const EPOLL_CLOEXEC = 0o2000000;
+/** epoll_ctl ops. */
+export const EPOLL_CTL_ADD = 1;
+/** Remove an fd from the interest list. */
+export const EPOLL_CTL_DEL = 2;
+/** Change an fd's events. */
+export const EPOLL_CTL_MOD = 3;
+
+/** eventfd flags. */
+export const EFD_CLOEXEC = 0o2000000;
+/** Non-blocking eventfd. */
+export const EFD_NONBLOCK = 0o4000;
+
+/** Largest listen(2) backlog Go uses (it is a uint16 in the kernel). */
+export const MAX_BACKLOG = 65535;

@@ -1,0 +1,197 @@
+/**
+ * The kernel boundary: one `Deno.dlopen` of libc and thin wrappers around
+ * the calls the project makes. Every wrapper returns what the call returns
+ * on success and the negated errno on failure (the raw kernel convention),
+ * read from errno right after the call on the same thread.
+ *
+ * Lengths and results are declared 32-bit: `usize` costs more per call and
+ * 64-bit results come back as bigint.
+ *
+ * @module
+ */
+
+import { SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.ts";
+
+const symbols = {
+  __errno_location: { parameters: [], result: "pointer" },
+  socket: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  bind: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  listen: { parameters: ["i32", "i32"], result: "i32" },
+  accept4: { parameters: ["i32", "buffer", "buffer", "i32"], result: "i32" },
+  connect: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  recv: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  send: { parameters: ["i32", "buffer", "u32", "i32"], result: "i32" },
+  read: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  write: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+  close: { parameters: ["i32"], result: "i32" },
+  shutdown: { parameters: ["i32", "i32"], result: "i32" },
+  setsockopt: { parameters: ["i32", "i32", "i32", "buffer", "u32"], result: "i32" },
+  getsockopt: { parameters: ["i32", "i32", "i32", "buffer", "buffer"], result: "i32" },
+  getsockname: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  getpeername: { parameters: ["i32", "buffer", "buffer"], result: "i32" },
+  epoll_create1: { parameters: ["i32"], result: "i32" },
+  epoll_ctl: { parameters: ["i32", "i32", "i32", "buffer"], result: "i32" },
+  epoll_wait: { parameters: ["i32", "buffer", "i32", "i32"], result: "i32" },
+  epoll_wait_blocking: {
+    name: "epoll_wait",
+    parameters: ["i32", "buffer", "i32", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  eventfd: { parameters: ["u32", "i32"], result: "i32" },
+} as const;
+
+const lib = Deno.dlopen("libc.so.6", symbols);
+const sym = lib.symbols;
+
+// errno is thread-local; this view is the main thread's, valid right after
+// each synchronous call.
+const errnoView = new Int32Array(
+  Deno.UnsafePointerView.getArrayBuffer(sym.__errno_location()!, 4),
+);
+
+function ret(r: number): number {
+  return r >= 0 ? r : -errnoView[0];
+}
+
+const optBuf = new Int32Array(2);
+const optBytes = new Uint8Array(optBuf.buffer);
+const optLen = new Uint32Array(1);
+const optLenBytes = new Uint8Array(optLen.buffer);
+const nameBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
+const nameLen = new Uint32Array(1);
+const nameLenBytes = new Uint8Array(nameLen.buffer);
+
+/**
+ * The address the last accept4, getsockname or getpeername call returned: a
+ * view valid until the next of those calls.
+ */
+export function lastSockaddr(): Uint8Array {
+  return nameBuf.subarray(0, Math.min(nameLen[0], nameBuf.byteLength));
+}
+
+/** socket(2). */
+export function socket(domain: number, type: number, protocol: number): number {
+  return ret(sym.socket(domain, type, protocol));
+}
+
+/** bind(2) with an encoded sockaddr. */
+export function bind(fd: number, sa: Uint8Array, len: number): number {
+  return ret(sym.bind(fd, sa, len));
+}
+
+/** listen(2). */
+export function listen(fd: number, backlog: number): number {
+  return ret(sym.listen(fd, backlog));
+}
+
+/** accept4(2); the peer's address is then {@linkcode lastSockaddr}. */
+export function accept4(fd: number, flags: number): number {
+  nameLen[0] = nameBuf.byteLength;
+  return ret(sym.accept4(fd, nameBuf, nameLenBytes, flags));
+}
+
+/** connect(2) with an encoded sockaddr. */
+export function connect(fd: number, sa: Uint8Array, len: number): number {
+  return ret(sym.connect(fd, sa, len));
+}
+
+/** recv(2) into b. */
+export function recv(fd: number, b: Uint8Array, flags: number): number {
+  return ret(sym.recv(fd, b, b.byteLength, flags));
+}
+
+/** send(2) from b. */
+export function send(fd: number, b: Uint8Array, flags: number): number {
+  return ret(sym.send(fd, b, b.byteLength, flags));
+}
+
+/** read(2) into b. */
+export function read(fd: number, b: Uint8Array): number {
+  return ret(sym.read(fd, b, b.byteLength));
+}
+
+/** write(2) from b. */
+export function write(fd: number, b: Uint8Array): number {
+  return ret(sym.write(fd, b, b.byteLength));
+}
+
+/** close(2). */
+export function close(fd: number): number {
+  return ret(sym.close(fd));
+}
+
+/** shutdown(2). */
+export function shutdown(fd: number, how: number): number {
+  return ret(sym.shutdown(fd, how));
+}
+
+/** setsockopt(2) with an int value. */
+export function setsockoptInt(fd: number, level: number, opt: number, value: number): number {
+  optBuf[0] = value;
+  return ret(sym.setsockopt(fd, level, opt, optBytes, 4));
+}
+
+/** setsockopt(2) with a struct linger {onoff, linger}. */
+export function setsockoptLinger(fd: number, onoff: number, seconds: number): number {
+  optBuf[0] = onoff;
+  optBuf[1] = seconds;
+  return ret(sym.setsockopt(fd, 1, /* SOL_SOCKET */ 13, /* SO_LINGER */ optBytes, 8));
+}
+
+/**
+ * getsockopt(2) for an int option: returns the value, or the negated errno
+ * (all int options the project reads are non-negative).
+ */
+export function getsockoptInt(fd: number, level: number, opt: number): number {
+  optBuf[0] = 0;
+  optLen[0] = 4;
+  const r = sym.getsockopt(fd, level, opt, optBytes, optLenBytes);
+  return r < 0 ? -errnoView[0] : optBuf[0];
+}
+
+/** getsockname(2); the address is then {@linkcode lastSockaddr}. */
+export function getsockname(fd: number): number {
+  nameLen[0] = nameBuf.byteLength;
+  return ret(sym.getsockname(fd, nameBuf, nameLenBytes));
+}
+
+/** getpeername(2); the address is then {@linkcode lastSockaddr}. */
+export function getpeername(fd: number): number {
+  nameLen[0] = nameBuf.byteLength;
+  return ret(sym.getpeername(fd, nameBuf, nameLenBytes));
+}
+
+/** epoll_create1(2). */
+export function epollCreate1(flags: number): number {
+  return ret(sym.epoll_create1(flags));
+}
+
+/** epoll_ctl(2) with a packed 12-byte struct epoll_event. */
+export function epollCtl(epfd: number, op: number, fd: number, event: Uint8Array): number {
+  return ret(sym.epoll_ctl(epfd, op, fd, event));
+}
+
+/** epoll_wait(2) on this thread; use a timeout of 0 (never blocks the event loop). */
+export function epollWait(epfd: number, events: Uint8Array, max: number, timeout: number): number {
+  return ret(sym.epoll_wait(epfd, events, max, timeout));
+}
+
+/**
+ * epoll_wait(2) on a worker thread. errno is not available (it belongs to
+ * the worker); a negative result means retry. The caller must keep events
+ * referenced until the promise settles.
+ */
+export function epollWaitBlocking(
+  epfd: number,
+  events: Uint8Array,
+  max: number,
+  timeout: number,
+): Promise<number> {
+  return sym.epoll_wait_blocking(epfd, events, max, timeout);
+}
+
+/** eventfd(2). */
+export function eventfd(initval: number, flags: number): number {
+  return ret(sym.eventfd(initval, flags));
+}

@@ -1,0 +1,125 @@
+/**
+ * The sockaddr codec: struct sockaddr_in, sockaddr_in6 and sockaddr_un as
+ * bytes, for bind, connect, accept4, getsockname and getpeername.
+ *
+ * @module
+ */
+
+import { AF_INET, AF_INET6, AF_UNIX } from "./constants.ts";
+
+/** sizeof(struct sockaddr_in). */
+export const SIZEOF_SOCKADDR_IN = 16;
+/** sizeof(struct sockaddr_in6). */
+export const SIZEOF_SOCKADDR_IN6 = 28;
+/** sizeof(struct sockaddr_un). */
+export const SIZEOF_SOCKADDR_UN = 110;
+/** Room for any socket address (sizeof(struct sockaddr_storage)). */
+export const SIZEOF_SOCKADDR_STORAGE = 128;
+/** Longest sun_path, without the terminating NUL. */
+export const MAX_UNIX_PATH = 107;
+
+/** A socket address taken apart; which fields matter depends on family. */
+export interface RawSockaddr {
+  /** AF_INET, AF_INET6 or AF_UNIX. */
+  family: number;
+  /** 4 bytes for AF_INET, 16 for AF_INET6, empty for AF_UNIX. */
+  addr: Uint8Array;
+  /** Port in host order. */
+  port: number;
+  /** IPv6 scope id (interface index), 0 if none. */
+  scopeId: number;
+  /** Unix socket path; a leading "@" stands for an abstract name. */
+  path: string;
+}
+
+/**
+ * Encodes an IPv4 address (4 bytes) and port into buf; returns the length.
+ */
+export function encodeInet4(buf: Uint8Array, ip4: Uint8Array, port: number): number {
+  buf.fill(0, 0, SIZEOF_SOCKADDR_IN);
+  buf[0] = AF_INET & 0xff;
+  buf[1] = AF_INET >> 8;
+  buf[2] = port >> 8;
+  buf[3] = port & 0xff;
+  buf.set(ip4.subarray(0, 4), 4);
+  return SIZEOF_SOCKADDR_IN;
+}
+
+/**
+ * Encodes an IPv6 address (16 bytes), port and scope id into buf; returns
+ * the length.
+ */
+export function encodeInet6(
+  buf: Uint8Array,
+  ip16: Uint8Array,
+  port: number,
+  scopeId: number,
+): number {
+  buf.fill(0, 0, SIZEOF_SOCKADDR_IN6);
+  buf[0] = AF_INET6 & 0xff;
+  buf[1] = AF_INET6 >> 8;
+  buf[2] = port >> 8;
+  buf[3] = port & 0xff;
+  buf.set(ip16.subarray(0, 16), 8);
+  new DataView(buf.buffer, buf.byteOffset).setUint32(24, scopeId >>> 0, true);
+  return SIZEOF_SOCKADDR_IN6;
+}
+
+const utf8Encoder = new TextEncoder();
+const utf8Decoder = new TextDecoder();
+
+/**
+ * Encodes a unix socket path into buf; "@name" is an abstract name (leading
+ * NUL). Returns the length, or -1 when the path is too long.
+ */
+export function encodeUnix(buf: Uint8Array, path: string): number {
+  const bytes = utf8Encoder.encode(path);
+  if (bytes.length > MAX_UNIX_PATH) return -1;
+  buf.fill(0, 0, SIZEOF_SOCKADDR_UN);
+  buf[0] = AF_UNIX & 0xff;
+  buf[1] = AF_UNIX >> 8;
+  buf.set(bytes, 2);
+  if (bytes.length > 0 && bytes[0] === 0x40 /* @ */) {
+    buf[2] = 0;
+    // Abstract names are not NUL terminated: the length says where they end.
+    return 2 + bytes.length;
+  }
+  return 2 + bytes.length + 1;
+}
+
+/** Decodes len bytes of a sockaddr in buf. */
+export function decodeSockaddr(buf: Uint8Array, len: number): RawSockaddr {
+  const family = buf[0] | (buf[1] << 8);
+  if (family === AF_INET && len >= SIZEOF_SOCKADDR_IN) {
+    return {
+      family,
+      addr: buf.slice(4, 8),
+      port: (buf[2] << 8) | buf[3],
+      scopeId: 0,
+      path: "",
+    };
+  }
+  if (family === AF_INET6 && len >= SIZEOF_SOCKADDR_IN6) {
+    return {
+      family,
+      addr: buf.slice(8, 24),
+      port: (buf[2] << 8) | buf[3],
+      scopeId: new DataView(buf.buffer, buf.byteOffset).getUint32(24, true),
+      path: "",
+    };
+  }
+  if (family === AF_UNIX) {
+    let path = "";
+    if (len > 2) {
+      if (buf[2] === 0) {
+        path = "@" + utf8Decoder.decode(buf.subarray(3, len));
+      } else {
+        let end = 2;
+        while (end < len && buf[end] !== 0) end++;
+        path = utf8Decoder.decode(buf.subarray(2, end));
+      }
+    }
+    return { family, addr: new Uint8Array(0), port: 0, scopeId: 0, path };
+  }
+  return { family, addr: new Uint8Array(0), port: 0, scopeId: 0, path: "" };
+}

@@ -1,0 +1,62 @@
+/**
+ * Go's `net` package for Deno on Linux: sockets through the kernel's own
+ * calls, an event poller modelled on Go's runtime netpoll, and Go's API —
+ * Listen, Dial, deadlines, half-close, socket options and Go's errors.
+ *
+ * @example
+ * ```ts ignore
+ * import { Dial, Listen } from "@netpoll/net";
+ *
+ * const ln = await Listen("tcp", "127.0.0.1:0");
+ * const accepted = ln.Accept();
+ * const c = await Dial("tcp", ln.Addr().String());
+ * const s = await accepted;
+ * await c.Write(new TextEncoder().encode("ping"));
+ * const buf = new Uint8Array(4);
+ * s.SetReadDeadline(new Date(Date.now() + 1000));
+ * console.log(await s.Read(buf)); // 4
+ * c.Close();
+ * s.Close();
+ * ln.Close();
+ * ```
+ *
+ * @module
+ */
+
+export {
+  Dial,
+  Dialer,
+  type DialerOptions,
+  DialTimeout,
+  Listen,
+  ListenConfig,
+} from "./src/net/dial.ts";
+export type { ListenConfigOptions } from "./src/net/dial.ts";
+export type { ControlFunc } from "./src/net/fd_unix.ts";
+export { type Conn, conn, type Listener } from "./src/net/net.ts";
+export { TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
+export { type IPAddr, ResolveTCPAddr } from "./src/net/lookup.ts";
+export { IP, IPv4, IPv4len, IPv6len, ParseIP } from "./src/net/ip.ts";
+export { JoinHostPort, SplitHostPort } from "./src/net/ipsock.ts";
+export {
+  type Addr,
+  AddrError,
+  As,
+  DNSError,
+  type DNSErrorInit,
+  InvalidAddrError,
+  Is,
+  OpError,
+  ParseError,
+  SyscallError,
+  UnknownNetworkError,
+} from "./src/net/errors.ts";
+export { Errno } from "./ffi/errno.ts";
+export {
+  DeadlineExceededError,
+  EOF,
+  EOFError,
+  ErrDeadlineExceeded,
+  ErrNetClosing as ErrClosed,
+  NetClosingError,
+} from "./src/poll/errors.ts";

@@ -1,0 +1,285 @@
+/**
+ * netFD (Go's net/fd_posix.go, fd_unix.go, sock_posix.go): a poll.FD with
+ * its network, family and addresses; socket creation, listen, connect and
+ * accept.
+ *
+ * @module
+ */
+
+import {
+  AF_INET6,
+  IPPROTO_IPV6,
+  IPV6_V6ONLY,
+  SO_ERROR,
+  SO_REUSEADDR,
+  SOCK_STREAM,
+  SOL_SOCKET,
+} from "../../ffi/constants.ts";
+import { EALREADY, EINPROGRESS, EINTR, EISCONN, Errno, errnoErr } from "../../ffi/errno.ts";
+import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
+import { EOF, SyscallError } from "../poll/errors.ts";
+import type { Addr } from "./errors.ts";
+
+/** Wraps an Errno in a SyscallError naming the call; other errors pass (Go's wrapSyscallError). */
+export function wrapSyscallError(name: string, err: unknown): unknown {
+  return err instanceof Errno ? new SyscallError(name, err) : err;
+}
+
+/** Turns a kernel sockaddr into the network's Addr. */
+export type AddrFunc = (sa: RawSockaddr) => Addr | null;
+
+/** A control hook run on the raw fd before bind or connect. */
+export type ControlFunc = (network: string, address: string, fd: number) => void;
+
+/** A network file descriptor. */
+export class netFD {
+  /** The poll-level fd. */
+  readonly pfd: FD;
+  /** The address family. */
+  readonly family: number;
+  /** The socket type. */
+  readonly sotype: number;
+  /** The network name ("tcp", "tcp4"…). */
+  readonly net: string;
+  /** Local address, once known. */
+  laddr: Addr | null = null;
+  /** Remote address, once known. */
+  raddr: Addr | null = null;
+  /** Whether connect succeeded. */
+  isConnected = false;
+  readonly #addrFunc: AddrFunc;
+
+  constructor(sysfd: number, family: number, sotype: number, net: string, addrFunc: AddrFunc) {
+    this.family = family;
+    this.sotype = sotype;
+    this.net = net;
+    this.#addrFunc = addrFunc;
+    this.pfd = new FD(sysfd, sotype === SOCK_STREAM, sotype !== 2 /* SOCK_DGRAM */);
+  }
+
+  /** Registers with the poller. */
+  init(): void {
+    this.pfd.Init();
+  }
+
+  /** Records the local and remote addresses. */
+  setAddr(laddr: Addr | null, raddr: Addr | null): void {
+    this.laddr = laddr;
+    this.raddr = raddr;
+  }
+
+  /** The network's address for a sockaddr. */
+  addr(sa: RawSockaddr): Addr | null {
+    return this.#addrFunc(sa);
+  }
+
+  /** Reads, wrapping Errno as `read: …`; EOF passes through unwrapped. */
+  async Read(p: Uint8Array): Promise<number> {
+    try {
+      return await this.pfd.Read(p);
+    } catch (err) {
+      throw err === EOF ? err : wrapSyscallError("read", err);
+    }
+  }
+
+  /** Writes all of p, wrapping Errno as `write: …`. */
+  async Write(p: Uint8Array): Promise<number> {
+    try {
+      return await this.pfd.Write(p);
+    } catch (err) {
+      throw wrapSyscallError("write", err);
+    }
+  }
+
+  /** Closes the fd (ErrNetClosing when already closed). */
+  Close(): void {
+    this.pfd.Close();
+  }
+
+  /** shutdown(2), wrapped as `shutdown: …`. */
+  shutdown(how: number): void {
+    try {
+      this.pfd.Shutdown(how);
+    } catch (err) {
+      throw wrapSyscallError("shutdown", err);
+    }
+  }
+
+  /** Accepts a connection as a new, registered netFD with both addresses set. */
+  async accept(): Promise<netFD> {
+    let s: number;
+    let rsa: RawSockaddr;
+    try {
+      [s, rsa] = await this.pfd.Accept();
+    } catch (err) {
+      throw wrapSyscallError("accept4", err);
+    }
+    const fd = new netFD(s, this.family, this.sotype, this.net, this.#addrFunc);
+    try {
+      fd.init();
+    } catch (err) {
+      fd.Close();
+      throw err;
+    }
+    fd.setAddr(fd.addr(fd.pfd.Getsockname()), fd.addr(rsa));
+    return fd;
+  }
+
+  /**
+   * Binds, listens and registers (Go's netFD.listenStream). SO_REUSEADDR
+   * lets a restarted server bind while old connections linger in TIME_WAIT.
+   */
+  listenStream(laddr: RawSockaddr, backlog: number, ctrl: (fd: number) => void): void {
+    try {
+      this.pfd.SetsockoptInt(SOL_SOCKET, SO_REUSEADDR, 1);
+    } catch (err) {
+      throw wrapSyscallError("setsockopt", err);
+    }
+    this.pfd.RawControl(ctrl);
+    try {
+      this.pfd.Bind(laddr);
+    } catch (err) {
+      throw wrapSyscallError("bind", err);
+    }
+    try {
+      this.pfd.Listen(backlog);
+    } catch (err) {
+      throw wrapSyscallError("listen", err);
+    }
+    this.init();
+    this.setAddr(this.addr(this.pfd.Getsockname()), null);
+  }
+
+  /**
+   * Binds laddr if given, connects to raddr and records both addresses
+   * (Go's netFD.dial). The signal aborts a connect in progress.
+   */
+  async dial(
+    laddr: RawSockaddr | null,
+    raddr: RawSockaddr,
+    ctrl: (fd: number) => void,
+    deadline: Date | null,
+    signal: AbortSignal | null,
+  ): Promise<void> {
+    this.pfd.RawControl(ctrl);
+    if (laddr !== null) {
+      try {
+        this.pfd.Bind(laddr);
+      } catch (err) {
+        throw wrapSyscallError("bind", err);
+      }
+    }
+    const crsa = await this.#connect(raddr, deadline, signal);
+    this.isConnected = true;
+    this.setAddr(this.addr(this.pfd.Getsockname()), this.addr(crsa));
+  }
+
+  /**
+   * Non-blocking connect (Go's netFD.connect): EINPROGRESS → wait writable
+   * → SO_ERROR → getpeername. Returns the address actually connected to.
+   */
+  async #connect(
+    ra: RawSockaddr,
+    deadline: Date | null,
+    signal: AbortSignal | null,
+  ): Promise<RawSockaddr> {
+    const e = this.pfd.Connect(ra);
+    switch (e) {
+      case EINPROGRESS.errno:
+      case EALREADY.errno:
+      case EINTR.errno:
+        break;
+      case 0:
+      case EISCONN.errno:
+        signal?.throwIfAborted();
+        this.init();
+        return ra;
+      default:
+        throw new SyscallError("connect", errnoErr(e));
+    }
+    this.init();
+    if (deadline !== null) this.pfd.SetWriteDeadline(deadline);
+    // An abort interrupts the wait the way Go's context does: by a write
+    // deadline in the past.
+    const onAbort = () => this.pfd.SetWriteDeadline(new Date(0));
+    signal?.addEventListener("abort", onAbort, { once: true });
+    try {
+      signal?.throwIfAborted();
+      for (;;) {
+        await this.pfd.WaitWrite();
+        const nerr = this.pfd.GetsockoptInt(SOL_SOCKET, SO_ERROR);
+        switch (nerr) {
+          case EINPROGRESS.errno:
+          case EALREADY.errno:
+          case EINTR.errno:
+            continue;
+          case EISCONN.errno:
+            return ra;
+          case 0:
+            try {
+              return this.pfd.Getpeername();
+            } catch {
+              // Not connected after all (spurious wakeup): wait again.
+              continue;
+            }
+          default:
+            throw new SyscallError("connect", errnoErr(nerr));
+        }
+      }
+    } catch (err) {
+      signal?.throwIfAborted();
+      throw err;
+    } finally {
+      signal?.removeEventListener("abort", onAbort);
+      if (deadline !== null && !this.pfd.closing) this.pfd.SetWriteDeadline(null);
+    }
+  }
+}
+
+/**
+ * Creates a socket and either listens on laddr (raddr null) or connects to
+ * raddr (Go's socket in sock_posix.go). IPv6 sockets get IPV6_V6ONLY set
+ * to ipv6only, so "tcp" wildcard listeners are dual-stack.
+ */
+export async function socket(
+  net: string,
+  family: number,
+  sotype: number,
+  proto: number,
+  ipv6only: boolean,
+  laddr: RawSockaddr | null,
+  raddr: RawSockaddr | null,
+  opts: {
+    addrFunc: AddrFunc;
+    backlog: number;
+    control: (fd: number) => void;
+    deadline: Date | null;
+    signal: AbortSignal | null;
+  },
+): Promise<netFD> {
+  let s: number;
+  try {
+    s = sysSocket(family, sotype, proto);
+  } catch (err) {
+    throw wrapSyscallError("socket", err);
+  }
+  const fd = new netFD(s, family, sotype, net, opts.addrFunc);
+  try {
+    if (family === AF_INET6) {
+      try {
+        fd.pfd.SetsockoptInt(IPPROTO_IPV6, IPV6_V6ONLY, ipv6only ? 1 : 0);
+      } catch (err) {
+        throw wrapSyscallError("setsockopt", err);
+      }
+    }
+    if (laddr !== null && raddr === null) {
+      fd.listenStream(laddr, opts.backlog, opts.control);
+    } else {
+      await fd.dial(laddr, raddr!, opts.control, opts.deadline, opts.signal);
+    }
+  } catch (err) {
+    fd.Close();
+    throw err;
+  }
+  return fd;
+}

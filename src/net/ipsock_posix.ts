@@ -1,0 +1,166 @@
+/**
+ * IP socket plumbing (Go's net/ipsock_posix.go): which address family a
+ * socket should use, IP to sockaddr conversion, and the IPv6 capability
+ * probe.
+ *
+ * @module
+ */
+
+import { AF_INET, AF_INET6, SOCK_STREAM } from "../../ffi/constants.ts";
+import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
+import { AddrError } from "./errors.ts";
+import { type IP, IPv4len, IPv4zero, IPv6zero } from "./ip.ts";
+
+/** An address that can become a sockaddr (Go's `sockaddr` interface). */
+export interface SockaddrAddr {
+  /** AF_INET or AF_INET6, from the IP's form. */
+  family(): number;
+  /** Whether the address is unspecified (listen on all interfaces). */
+  isWildcard(): boolean;
+  /** The kernel address for a socket of family. */
+  sockaddr(family: number): RawSockaddr | null;
+}
+
+interface IPStack {
+  ipv4Enabled: boolean;
+  ipv6Enabled: boolean;
+  ipv4MappedIPv6Enabled: boolean;
+}
+
+let stack: IPStack | null = null;
+
+/** Tries socket+bind to see which IP stacks the kernel offers (Go's probe). */
+function probe(): IPStack {
+  if (stack !== null) return stack;
+  const tryBind = (family: number, addr: Uint8Array, v6only: number): boolean => {
+    let s: number;
+    try {
+      s = sysSocket(family, SOCK_STREAM, 0);
+    } catch {
+      return false;
+    }
+    const fd = new FD(s, true, true);
+    try {
+      if (family === AF_INET6) {
+        fd.SetsockoptInt(41, /* IPPROTO_IPV6 */ 26, /* IPV6_V6ONLY */ v6only);
+      }
+      fd.Bind({ family, addr, port: 0, scopeId: 0, path: "" });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      fd.Close();
+    }
+  };
+  const v6loop = new Uint8Array(16);
+  v6loop[15] = 1;
+  const mapped = new Uint8Array([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 127, 0, 0, 1]);
+  stack = {
+    ipv4Enabled: tryBind(AF_INET, new Uint8Array([127, 0, 0, 1]), 0),
+    ipv6Enabled: tryBind(AF_INET6, v6loop, 1),
+    ipv4MappedIPv6Enabled: tryBind(AF_INET6, mapped, 0),
+  };
+  return stack;
+}
+
+/** Whether the host can use IPv4. */
+export function supportsIPv4(): boolean {
+  return probe().ipv4Enabled;
+}
+
+/** Whether the host can use IPv6. */
+export function supportsIPv6(): boolean {
+  return probe().ipv6Enabled;
+}
+
+/** Whether an IPv6 socket can also carry IPv4 (IPv4-mapped addresses). */
+export function supportsIPv4map(): boolean {
+  return probe().ipv4MappedIPv6Enabled;
+}
+
+/**
+ * Picks the address family and IPV6_V6ONLY for a socket (Go's
+ * favoriteAddrFamily): a wildcard listen on "tcp" goes dual-stack on [::]
+ * when IPv4-mapped addresses work.
+ */
+export function favoriteAddrFamily(
+  network: string,
+  laddr: SockaddrAddr | null,
+  raddr: SockaddrAddr | null,
+  mode: "listen" | "dial",
+): [family: number, ipv6only: boolean] {
+  switch (network[network.length - 1]) {
+    case "4":
+      return [AF_INET, false];
+    case "6":
+      return [AF_INET6, true];
+  }
+  if (mode === "listen" && (laddr === null || laddr.isWildcard())) {
+    if (supportsIPv4map() || !supportsIPv4()) return [AF_INET6, false];
+    if (laddr === null) return [AF_INET, false];
+    return [laddr.family(), false];
+  }
+  if (
+    (laddr === null || laddr.family() === AF_INET) &&
+    (raddr === null || raddr.family() === AF_INET)
+  ) {
+    return [AF_INET, false];
+  }
+  return [AF_INET6, false];
+}
+
+/** The family an IP belongs to: AF_INET for IPv4 and IPv4-mapped forms. */
+export function ipFamily(ip: IP | null): number {
+  if (ip === null || ip.length <= IPv4len) return AF_INET;
+  return ip.To4() !== null ? AF_INET : AF_INET6;
+}
+
+/** Resolves a zone (interface name or number) to an interface index. */
+export function zoneToIndex(zone: string): number {
+  if (zone === "") return 0;
+  if (/^[0-9]+$/.test(zone)) return Number(zone);
+  try {
+    return Number(Deno.readTextFileSync(`/sys/class/net/${zone}/ifindex`).trim()) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** Resolves an interface index to its name (or the number as text). */
+export function indexToZone(index: number): string {
+  if (index === 0) return "";
+  try {
+    for (const e of Deno.readDirSync("/sys/class/net")) {
+      const n = Number(Deno.readTextFileSync(`/sys/class/net/${e.name}/ifindex`).trim());
+      if (n === index) return e.name;
+    }
+  } catch {
+    // No sysfs: fall back to the number.
+  }
+  return String(index);
+}
+
+/**
+ * Converts an IP and port into a sockaddr of family (Go's ipToSockaddr). An
+ * empty or 0.0.0.0 address becomes [::] for IPv6 sockets, so the wildcard
+ * covers both stacks.
+ */
+export function ipToSockaddr(
+  family: number,
+  ip: IP | null,
+  port: number,
+  zone: string,
+): RawSockaddr {
+  if (family === AF_INET) {
+    const ip4 = (ip === null || ip.length === 0 ? IPv4zero : ip).To4();
+    if (ip4 === null) throw new AddrError("non-IPv4 address", ip!.String());
+    return { family, addr: ip4, port, scopeId: 0, path: "" };
+  }
+  if (family === AF_INET6) {
+    const src = ip === null || ip.length === 0 || ip.Equal(IPv4zero) ? IPv6zero : ip;
+    const ip6 = src.To16();
+    if (ip6 === null) throw new AddrError("non-IPv6 address", ip!.String());
+    return { family, addr: ip6, port, scopeId: zoneToIndex(zone), path: "" };
+  }
+  throw new AddrError("invalid address family", ip === null ? "<nil>" : ip.String());
+}

@@ -1,0 +1,277 @@
+/**
+ * TCP (Go's net/tcpsock.go, tcpsock_posix.go, tcpsockopt_unix.go):
+ * TCPAddr, TCPConn, TCPListener.
+ *
+ * @module
+ */
+
+import {
+  AF_INET,
+  AF_INET6,
+  IPPROTO_TCP,
+  SHUT_RD,
+  SHUT_WR,
+  SO_KEEPALIVE,
+  SOL_SOCKET,
+  TCP_KEEPIDLE,
+  TCP_KEEPINTVL,
+  TCP_NODELAY,
+} from "../../ffi/constants.ts";
+import type { RawSockaddr } from "../poll/fd.ts";
+import { ErrNetClosing } from "../poll/errors.ts";
+import { type Addr, OpError } from "./errors.ts";
+import { type netFD, wrapSyscallError } from "./fd_unix.ts";
+import { IP } from "./ip.ts";
+import { JoinHostPort } from "./ipsock.ts";
+import { indexToZone, ipFamily, ipToSockaddr } from "./ipsock_posix.ts";
+import { type Conn, conn, type Listener } from "./net.ts";
+
+/** Go's default keep-alive period for accepted and dialed TCP connections: 15 s. */
+export const defaultTCPKeepAlive = 15_000;
+
+/** The address of a TCP end point (Go's `net.TCPAddr`). */
+export class TCPAddr implements Addr {
+  /** The IP; null means unspecified. */
+  IP: IP | null;
+  /** The port, 0–65535. */
+  Port: number;
+  /** The IPv6 scoped addressing zone, "" if none. */
+  Zone: string;
+
+  /** An address for ip (null: unspecified), port and zone. */
+  constructor(ip: IP | null = null, port = 0, zone = "") {
+    this.IP = ip;
+    this.Port = port;
+    this.Zone = zone;
+  }
+
+  /** Always "tcp". */
+  Network(): string {
+    return "tcp";
+  }
+
+  /** "host:port", with brackets for IPv6: "[::1]:80". */
+  String(): string {
+    const ip = this.IP === null || this.IP.length === 0 ? "" : this.IP.String();
+    return JoinHostPort(this.Zone !== "" ? `${ip}%${this.Zone}` : ip, String(this.Port));
+  }
+
+  /** Same as String(). */
+  toString(): string {
+    return this.String();
+  }
+
+  /**
+
+   * AF_INET or AF_INET6.
+
+   *
+
+   * @internal
+
+   */
+  family(): number {
+    return ipFamily(this.IP);
+  }
+
+  /**
+
+   * Whether the IP is unspecified.
+
+   *
+
+   * @internal
+
+   */
+  isWildcard(): boolean {
+    return this.IP === null || this.IP.IsUnspecified();
+  }
+
+  /**
+
+   * The kernel form for a socket of family.
+
+   *
+
+   * @internal
+
+   */
+  sockaddr(family: number): RawSockaddr {
+    return ipToSockaddr(family, this.IP, this.Port, this.Zone);
+  }
+}
+
+/** Converts a kernel address into a TCPAddr (Go's sockaddrToTCP). */
+export function sockaddrToTCP(sa: RawSockaddr): Addr | null {
+  if (sa.family === AF_INET) return new TCPAddr(new IP(sa.addr), sa.port);
+  if (sa.family === AF_INET6) return new TCPAddr(new IP(sa.addr), sa.port, indexToZone(sa.scopeId));
+  return null;
+}
+
+/** Rounds a duration in ms up to whole seconds, at least 1 (Go's roundDurationUp). */
+function secondsUp(ms: number): number {
+  return Math.max(1, Math.ceil(ms / 1000));
+}
+
+/** A TCP network connection (Go's `net.TCPConn`). */
+export class TCPConn extends conn {
+  /**
+   * Wraps a connected netFD with TCP_NODELAY on, as Go does.
+   *
+   * @internal
+   */
+  constructor(fd: netFD) {
+    super(fd);
+    fd.pfd.SetsockoptInt(IPPROTO_TCP, TCP_NODELAY, 1);
+  }
+
+  #tcpOpt(level: number, opt: number, value: number): void {
+    try {
+      this.fd.pfd.SetsockoptInt(level, opt, value);
+    } catch (err) {
+      throw this.opError("set", wrapSyscallError("setsockopt", err));
+    }
+  }
+
+  /** Shuts down the reading side; later Reads fail with `EOF`. */
+  CloseRead(): void {
+    try {
+      this.fd.shutdown(SHUT_RD);
+    } catch (err) {
+      throw this.opError("close", err);
+    }
+  }
+
+  /** Shuts down the writing side: the peer reads EOF, and can still send. */
+  CloseWrite(): void {
+    try {
+      this.fd.shutdown(SHUT_WR);
+    } catch (err) {
+      throw this.opError("close", err);
+    }
+  }
+
+  /** Turns Nagle's algorithm off (true, the default) or on (false). */
+  SetNoDelay(noDelay: boolean): void {
+    this.#tcpOpt(IPPROTO_TCP, TCP_NODELAY, noDelay ? 1 : 0);
+  }
+
+  /** Enables or disables TCP keep-alive probes. */
+  SetKeepAlive(keepalive: boolean): void {
+    this.#tcpOpt(SOL_SOCKET, SO_KEEPALIVE, keepalive ? 1 : 0);
+  }
+
+  /** Sets the keep-alive idle time and probe interval, in ms (rounded up to seconds). */
+  SetKeepAlivePeriod(ms: number): void {
+    const secs = secondsUp(ms);
+    this.#tcpOpt(IPPROTO_TCP, TCP_KEEPINTVL, secs);
+    this.#tcpOpt(IPPROTO_TCP, TCP_KEEPIDLE, secs);
+  }
+
+  /**
+   * Sets SO_LINGER: sec < 0 lets Close return at once and the kernel send
+   * the rest in the background (the default); 0 discards unsent data and
+   * resets the connection; > 0 lingers up to sec seconds.
+   */
+  SetLinger(sec: number): void {
+    try {
+      this.fd.pfd.SetsockoptLinger(sec >= 0 ? 1 : 0, sec >= 0 ? sec : 0);
+    } catch (err) {
+      throw this.opError("set", wrapSyscallError("setsockopt", err));
+    }
+  }
+}
+
+/** Turns keep-alive on with a period (ms), or leaves it off when ka < 0. */
+export function applyKeepAlive(c: TCPConn, ka: number): void {
+  if (ka < 0) return;
+  c.SetKeepAlive(true);
+  c.SetKeepAlivePeriod(ka === 0 ? defaultTCPKeepAlive : ka);
+}
+
+/** A TCP listener (Go's `net.TCPListener`). */
+export class TCPListener implements Listener {
+  /**
+   * The listening netFD.
+   *
+   * @internal
+   */
+  readonly fd: netFD;
+  readonly #keepAlive: number;
+
+  /**
+
+   * Wraps a listening netFD; keepAlive as ListenConfig.KeepAlive (ms, 0 = 15 s, < 0 off).
+
+   *
+
+   * @internal
+
+   */
+  constructor(fd: netFD, keepAlive = 0) {
+    this.fd = fd;
+    this.#keepAlive = keepAlive;
+  }
+
+  #opError(op: string, err: unknown): OpError {
+    return new OpError(op, this.fd.net, null, this.fd.laddr, err as Error);
+  }
+
+  /** Waits for the next connection: TCP_NODELAY on, keep-alive 15 s unless configured. */
+  async AcceptTCP(): Promise<TCPConn> {
+    let c: TCPConn;
+    try {
+      const fd = await this.fd.accept();
+      try {
+        c = new TCPConn(fd);
+        applyKeepAlive(c, this.#keepAlive);
+      } catch (err) {
+        fd.Close();
+        throw err;
+      }
+    } catch (err) {
+      throw err instanceof OpError ? err : this.#opError("accept", err);
+    }
+    return c;
+  }
+
+  /** Waits for the next connection. */
+  Accept(): Promise<Conn> {
+    return this.AcceptTCP();
+  }
+
+  /** Stops listening; a parked Accept fails with `ErrClosed`. */
+  Close(): void {
+    try {
+      this.fd.Close();
+    } catch (err) {
+      throw this.#opError("close", err);
+    }
+  }
+
+  /** The listener's address. */
+  Addr(): Addr {
+    return this.fd.laddr!;
+  }
+
+  /** Sets the deadline for Accept; null clears it. */
+  SetDeadline(t: Date | null): void {
+    try {
+      this.fd.pfd.SetDeadline(t);
+    } catch (err) {
+      throw this.#opError("set", err);
+    }
+  }
+
+  /** Yields accepted connections until the listener is closed. */
+  async *[Symbol.asyncIterator](): AsyncIterator<TCPConn> {
+    for (;;) {
+      try {
+        yield await this.AcceptTCP();
+      } catch (err) {
+        if (err instanceof OpError && err.Err === ErrNetClosing) return;
+        throw err;
+      }
+    }
+  }
+}

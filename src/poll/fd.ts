@@ -1,0 +1,361 @@
+/**
+ * FD (Go's internal/poll/fd_unix.go): a socket fd with its poll state and
+ * fdMutex. Every I/O path tries the syscall first and parks on the poller
+ * only on EAGAIN. Errors are the poll sentinels or raw Errno values; the
+ * net layer adds the operation context.
+ *
+ * @module
+ */
+
+import { MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK } from "../../ffi/constants.ts";
+import { EAGAIN, ECONNABORTED, EINTR, errnoErr } from "../../ffi/errno.ts";
+import * as libc from "../../ffi/libc.ts";
+import {
+  decodeSockaddr,
+  encodeInet4,
+  encodeInet6,
+  encodeUnix,
+  type RawSockaddr,
+  SIZEOF_SOCKADDR_STORAGE,
+} from "../../ffi/sockaddr.ts";
+import {
+  defaultPoller,
+  type PollDesc,
+  type Poller,
+  pollErrClosing,
+  pollNoError,
+} from "../runtime/netpoll.ts";
+import { EOF, ErrDeadlineExceeded, ErrNetClosing } from "./errors.ts";
+import { FdMutex } from "./fd_mutex.ts";
+
+export type { RawSockaddr };
+
+/** Largest single read or write, as Go (1 GiB): some kernels fail larger ones. */
+const maxRW = 1 << 30;
+
+const eagain = -EAGAIN.errno;
+const eintr = -EINTR.errno;
+const econnaborted = -ECONNABORTED.errno;
+
+function pollError(code: number): Error {
+  return code === pollErrClosing ? ErrNetClosing : ErrDeadlineExceeded;
+}
+
+const saBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
+
+/** Encodes sa into a shared buffer; returns its length, or -1 if it cannot be encoded. */
+function encodeSockaddr(sa: RawSockaddr): number {
+  switch (sa.family) {
+    case 2:
+      return encodeInet4(saBuf, sa.addr, sa.port);
+    case 10:
+      return encodeInet6(saBuf, sa.addr, sa.port, sa.scopeId);
+    case 1:
+      return encodeUnix(saBuf, sa.path);
+  }
+  return -1;
+}
+
+/**
+ * Creates a non-blocking, close-on-exec socket (Go's sysSocket). Throws
+ * the Errno on failure.
+ */
+export function sysSocket(family: number, sotype: number, proto: number): number {
+  const s = libc.socket(family, sotype | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+  if (s < 0) throw errnoErr(-s);
+  return s;
+}
+
+/** Closes a raw fd that was never wrapped in an FD. */
+export function closeFunc(fd: number): void {
+  libc.close(fd);
+}
+
+/** A file descriptor for a socket, with poller integration (Go's poll.FD). */
+export class FD {
+  /** The system file descriptor; -1 once destroyed. */
+  Sysfd: number;
+  /** Whether this is a stream socket (reads and writes are capped at maxRW). */
+  readonly IsStream: boolean;
+  /** Whether a zero-byte read means EOF (stream sockets). */
+  readonly ZeroReadIsEOF: boolean;
+  #pd: PollDesc | null = null;
+  readonly #mu = new FdMutex();
+  readonly #poller: Poller;
+
+  constructor(sysfd: number, isStream: boolean, zeroReadIsEOF: boolean, poller?: Poller) {
+    this.Sysfd = sysfd;
+    this.IsStream = isStream;
+    this.ZeroReadIsEOF = zeroReadIsEOF;
+    this.#poller = poller ?? defaultPoller;
+  }
+
+  /** Registers the fd with the poller (Go's FD.Init). Throws the Errno on failure. */
+  Init(): void {
+    const pd = this.#poller.open(this.Sysfd);
+    if (typeof pd === "number") throw errnoErr(-pd);
+    this.#pd = pd;
+  }
+
+  /** Whether Close has been called. */
+  get closing(): boolean {
+    return this.#mu.closed;
+  }
+
+  #destroy(): void {
+    if (this.#pd !== null) {
+      this.#poller.close(this.#pd);
+      this.#pd = null;
+    }
+    libc.close(this.Sysfd);
+    this.Sysfd = -1;
+  }
+
+  #decref(): void {
+    if (this.#mu.decref()) this.#destroy();
+  }
+
+  #incref(): void {
+    if (!this.#mu.incref()) throw ErrNetClosing;
+  }
+
+  async #lock(read: boolean): Promise<void> {
+    if (!(await this.#mu.rwlock(read))) throw ErrNetClosing;
+  }
+
+  #unlock(read: boolean): void {
+    if (this.#mu.rwunlock(read)) this.#destroy();
+  }
+
+  /**
+   * Closes the fd: waiters are woken with ErrNetClosing and the fd itself
+   * is closed when the last operation using it returns. Throws
+   * ErrNetClosing when already closed.
+   */
+  Close(): void {
+    if (!this.#mu.increfAndClose()) throw ErrNetClosing;
+    this.#pd?.evict();
+    this.#decref();
+  }
+
+  /**
+   * Reads into p; resolves the byte count, rejects with EOF at end of
+   * stream, a poll sentinel, or an Errno.
+   */
+  async Read(p: Uint8Array): Promise<number> {
+    const l = this.#mu.rwlock(true);
+    if (l !== true && !(await l)) throw ErrNetClosing;
+    try {
+      if (p.byteLength === 0) return 0;
+      const pd = this.#pd!;
+      const err = pd.check(true);
+      if (err !== pollNoError) throw pollError(err);
+      const b = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
+      for (;;) {
+        const n = libc.recv(this.Sysfd, b, 0);
+        if (n > 0) return n;
+        if (n === 0) {
+          if (this.ZeroReadIsEOF) throw EOF;
+          return 0;
+        }
+        if (n === eagain) {
+          let w = pd.waitRead();
+          if (typeof w !== "number") w = await w;
+          if (w === pollNoError) continue;
+          throw pollError(w);
+        }
+        if (n !== eintr) throw errnoErr(-n);
+      }
+    } finally {
+      this.#unlock(true);
+    }
+  }
+
+  /**
+   * Writes all of p (looping over partial writes, parking on EAGAIN);
+   * resolves p's length or rejects with a poll sentinel or an Errno.
+   */
+  async Write(p: Uint8Array): Promise<number> {
+    const l = this.#mu.rwlock(false);
+    if (l !== true && !(await l)) throw ErrNetClosing;
+    try {
+      const pd = this.#pd!;
+      const err = pd.check(false);
+      if (err !== pollNoError) throw pollError(err);
+      const total = p.byteLength;
+      let nn = 0;
+      for (;;) {
+        let max = total;
+        if (this.IsStream && max - nn > maxRW) max = nn + maxRW;
+        const chunk = nn === 0 && max === total ? p : p.subarray(nn, max);
+        const n = libc.send(this.Sysfd, chunk, MSG_NOSIGNAL);
+        if (n > 0) nn += n;
+        if (nn === total) return nn;
+        if (n === eagain) {
+          let w = pd.waitWrite();
+          if (typeof w !== "number") w = await w;
+          if (w === pollNoError) continue;
+          throw pollError(w);
+        }
+        if (n < 0 && n !== eintr) throw errnoErr(-n);
+      }
+    } finally {
+      this.#unlock(false);
+    }
+  }
+
+  /**
+   * Accepts a connection (accept4 with SOCK_NONBLOCK|SOCK_CLOEXEC);
+   * ECONNABORTED means the peer reset before we accepted: retry. Resolves
+   * the new fd and the peer's address.
+   */
+  async Accept(): Promise<[number, RawSockaddr]> {
+    await this.#lock(true);
+    try {
+      const pd = this.#pd!;
+      const err = pd.check(true);
+      if (err !== pollNoError) throw pollError(err);
+      for (;;) {
+        const s = libc.accept4(this.Sysfd, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (s >= 0) {
+          const sa = libc.lastSockaddr();
+          return [s, decodeSockaddr(sa, sa.byteLength)];
+        }
+        if (s === eagain) {
+          let w = pd.waitRead();
+          if (typeof w !== "number") w = await w;
+          if (w === pollNoError) continue;
+          throw pollError(w);
+        }
+        if (s !== eintr && s !== econnaborted) throw errnoErr(-s);
+      }
+    } finally {
+      this.#unlock(true);
+    }
+  }
+
+  /** Waits until the fd is writable (used by connect). */
+  async WaitWrite(): Promise<void> {
+    this.#incref();
+    try {
+      let w = this.#pd!.waitWrite();
+      if (typeof w !== "number") w = await w;
+      if (w !== pollNoError) throw pollError(w);
+    } finally {
+      this.#decref();
+    }
+  }
+
+  #setDeadline(t: Date | null, read: boolean, write: boolean): void {
+    let d = 0;
+    if (t !== null) {
+      const ms = t.getTime();
+      if (Number.isNaN(ms)) throw new TypeError("invalid deadline: Invalid Date");
+      const until = ms - Date.now();
+      d = until <= 0 ? -1 : this.#poller.clock.now() + until;
+    }
+    this.#incref();
+    try {
+      this.#pd!.setDeadline(d, read, write);
+    } finally {
+      this.#decref();
+    }
+  }
+
+  /** Sets the read and write deadlines; null clears them. */
+  SetDeadline(t: Date | null): void {
+    this.#setDeadline(t, true, true);
+  }
+
+  /** Sets the read deadline; null clears it. */
+  SetReadDeadline(t: Date | null): void {
+    this.#setDeadline(t, true, false);
+  }
+
+  /** Sets the write deadline; null clears it. */
+  SetWriteDeadline(t: Date | null): void {
+    this.#setDeadline(t, false, true);
+  }
+
+  /**
+   * Runs f with the raw fd while holding a reference, so the fd cannot be
+   * closed under it (Go's FD.RawControl).
+   */
+  RawControl(f: (fd: number) => void): void {
+    this.#incref();
+    try {
+      f(this.Sysfd);
+    } finally {
+      this.#decref();
+    }
+  }
+
+  #call(r: () => number): number {
+    this.#incref();
+    try {
+      const n = r();
+      if (n < 0) throw errnoErr(-n);
+      return n;
+    } finally {
+      this.#decref();
+    }
+  }
+
+  /** shutdown(2). */
+  Shutdown(how: number): void {
+    this.#call(() => libc.shutdown(this.Sysfd, how));
+  }
+
+  /** setsockopt(2) with an int value. */
+  SetsockoptInt(level: number, opt: number, value: number): void {
+    this.#call(() => libc.setsockoptInt(this.Sysfd, level, opt, value));
+  }
+
+  /** getsockopt(2) for an int value. */
+  GetsockoptInt(level: number, opt: number): number {
+    return this.#call(() => libc.getsockoptInt(this.Sysfd, level, opt));
+  }
+
+  /** setsockopt(2) SO_LINGER. */
+  SetsockoptLinger(onoff: number, seconds: number): void {
+    this.#call(() => libc.setsockoptLinger(this.Sysfd, onoff, seconds));
+  }
+
+  /** bind(2). */
+  Bind(sa: RawSockaddr): void {
+    this.#call(() => {
+      const len = encodeSockaddr(sa);
+      return len < 0 ? -22 /* EINVAL */ : libc.bind(this.Sysfd, saBuf, len);
+    });
+  }
+
+  /** listen(2). */
+  Listen(backlog: number): void {
+    this.#call(() => libc.listen(this.Sysfd, backlog));
+  }
+
+  /**
+   * connect(2) on the non-blocking socket: returns 0 or the raw errno
+   * (EINPROGRESS and friends are not failures here; the caller decides).
+   */
+  Connect(sa: RawSockaddr): number {
+    const len = encodeSockaddr(sa);
+    if (len < 0) return 22; /* EINVAL */
+    const r = libc.connect(this.Sysfd, saBuf, len);
+    return r < 0 ? -r : 0;
+  }
+
+  /** getsockname(2). */
+  Getsockname(): RawSockaddr {
+    this.#call(() => libc.getsockname(this.Sysfd));
+    const sa = libc.lastSockaddr();
+    return decodeSockaddr(sa, sa.byteLength);
+  }
+
+  /** getpeername(2). */
+  Getpeername(): RawSockaddr {
+    this.#call(() => libc.getpeername(this.Sysfd));
+    const sa = libc.lastSockaddr();
+    return decodeSockaddr(sa, sa.byteLength);
+  }
+}

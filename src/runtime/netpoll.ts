@@ -1,0 +1,414 @@
+/**
+ * The network poller (Go's runtime/netpoll.go): pollDesc with its rg/wg
+ * state machine, the pollcache, deadlines on the timer heap, and the loop
+ * that turns epoll readiness into resolved promises.
+ *
+ * Goroutines become async functions: gopark is `await` on a promise the
+ * pollDesc owns, goready resolves it.
+ *
+ * @module
+ */
+
+import { EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP } from "../../ffi/constants.ts";
+import { Epoll, EventBuffer } from "./netpoll_epoll.ts";
+import { type Clock, systemClock, Timer, TimerHeap } from "./timers.ts";
+
+/** No event and nobody waiting. */
+const pdNil = 0;
+/** An I/O readiness notification is pending: the next wait returns at once. */
+const pdReady = 1;
+/** A waiter is parked (its resolver is in rwake/wwake). */
+const pdWait = 2;
+
+/** Wait outcome: ready, retry the I/O. */
+export const pollNoError = 0;
+/** Wait outcome: the descriptor is closing. */
+export const pollErrClosing = 1;
+/** Wait outcome: the deadline for this direction passed. */
+export const pollErrTimeout = 2;
+
+const readEvents = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+const writeEvents = EPOLLOUT | EPOLLHUP | EPOLLERR;
+
+type Wake = (code: number) => void;
+
+/** One registered fd's poll state (Go's pollDesc). Obtain from {@linkcode Poller.open}. */
+export class PollDesc {
+  /** The file descriptor, -1 once closed. */
+  fd = -1;
+  /** Incremented on every reuse so stale epoll events are recognised. */
+  fdseq = 0;
+  /** Set by evict: pending and future waits fail with pollErrClosing. */
+  closing = false;
+  /** Read readiness state: pdNil, pdReady or pdWait. */
+  rg = pdNil;
+  /** Write readiness state. */
+  wg = pdNil;
+  /** Read deadline in clock ms: 0 none, -1 expired. */
+  rd = 0;
+  /** Write deadline in clock ms: 0 none, -1 expired. */
+  wd = 0;
+  #rwake: Wake | null = null;
+  #wwake: Wake | null = null;
+  /** The read timer (fires for both directions while rd == wd). */
+  readonly rt: Timer;
+  /** The write timer. */
+  readonly wt: Timer;
+  #combo = false;
+
+  constructor(readonly poller: Poller, readonly id: number) {
+    this.rt = new Timer(() => this.#deadlineFired(true, this.#combo));
+    this.wt = new Timer(() => this.#deadlineFired(false, true));
+  }
+
+  /**
+   * Checks for errors before I/O (Go's netpollcheckerr). A deadline that
+   * passed while the poller slept is noticed here, as its timer would have.
+   */
+  check(read: boolean): number {
+    if (this.closing) return pollErrClosing;
+    const d = read ? this.rd : this.wd;
+    if (d === 0) return pollNoError;
+    if (d < 0) return pollErrTimeout;
+    if (d <= this.poller.clock.now()) {
+      this.poller.runTimers();
+      return read
+        ? (this.rd < 0 ? pollErrTimeout : pollNoError)
+        : (this.wd < 0 ? pollErrTimeout : pollNoError);
+    }
+    return pollNoError;
+  }
+
+  /**
+   * Waits until the fd may be readable (Go's netpollblock for 'r'). Returns
+   * the outcome at once when it is known, else a promise of it.
+   */
+  waitRead(): number | Promise<number> {
+    const err = this.check(true);
+    if (err !== pollNoError) return err;
+    if (this.rg === pdReady) {
+      this.rg = pdNil;
+      return pollNoError;
+    }
+    this.rg = pdWait;
+    return new Promise<number>((resolve) => {
+      this.#rwake = resolve;
+      this.poller.parked(1);
+    });
+  }
+
+  /** Waits until the fd may be writable (Go's netpollblock for 'w'). */
+  waitWrite(): number | Promise<number> {
+    const err = this.check(false);
+    if (err !== pollNoError) return err;
+    if (this.wg === pdReady) {
+      this.wg = pdNil;
+      return pollNoError;
+    }
+    this.wg = pdWait;
+    return new Promise<number>((resolve) => {
+      this.#wwake = resolve;
+      this.poller.parked(1);
+    });
+  }
+
+  /**
+   * Delivers readiness or an error to one direction (Go's netpollunblock):
+   * a parked waiter is woken with code; with no waiter, readiness is kept
+   * as pdReady so it is never lost.
+   */
+  unblock(read: boolean, code: number): void {
+    const ioready = code === pollNoError;
+    if (read) {
+      if (this.rg === pdWait) {
+        const wake = this.#rwake!;
+        this.#rwake = null;
+        this.rg = pdNil;
+        this.poller.parked(-1);
+        wake(code);
+      } else if (ioready) {
+        this.rg = pdReady;
+      }
+    } else {
+      if (this.wg === pdWait) {
+        const wake = this.#wwake!;
+        this.#wwake = null;
+        this.wg = pdNil;
+        this.poller.parked(-1);
+        wake(code);
+      } else if (ioready) {
+        this.wg = pdReady;
+      }
+    }
+  }
+
+  /** Marks the descriptor closing and wakes its waiters (Go's poll_runtime_pollUnblock). */
+  evict(): void {
+    this.closing = true;
+    this.#deleteTimers();
+    this.unblock(true, pollErrClosing);
+    this.unblock(false, pollErrClosing);
+  }
+
+  /**
+   * Sets the deadline for reading, writing or both (Go's
+   * poll_runtime_pollSetDeadline). d is in clock ms; 0 clears, a value in
+   * the past (or -1) expires at once and wakes the parked I/O.
+   */
+  setDeadline(d: number, read: boolean, write: boolean): void {
+    if (this.closing) return;
+    if (d > 0 && d <= this.poller.clock.now()) d = -1;
+    const rd0 = this.rd;
+    const wd0 = this.wd;
+    const combo0 = rd0 > 0 && rd0 === wd0;
+    if (read) this.rd = d;
+    if (write) this.wd = d;
+    const combo = this.rd > 0 && this.rd === this.wd;
+    const heap = this.poller.timers;
+    if (this.rd !== rd0 || combo !== combo0) {
+      this.#combo = combo;
+      if (this.rd > 0) this.poller.schedule(this.rt, this.rd);
+      else heap.delete(this.rt);
+    }
+    if (this.wd !== wd0 || combo !== combo0) {
+      if (this.wd > 0 && !combo) this.poller.schedule(this.wt, this.wd);
+      else heap.delete(this.wt);
+    }
+    if (this.rd < 0) this.unblock(true, pollErrTimeout);
+    if (this.wd < 0) this.unblock(false, pollErrTimeout);
+  }
+
+  /** Go's netpolldeadlineimpl: the timer for one or both directions fired. */
+  #deadlineFired(read: boolean, write: boolean): void {
+    if (read) {
+      this.rd = -1;
+      this.unblock(true, pollErrTimeout);
+    }
+    if (write) {
+      this.wd = -1;
+      if (read) this.poller.timers.delete(this.wt);
+      this.unblock(false, pollErrTimeout);
+    }
+  }
+
+  #deleteTimers(): void {
+    this.poller.timers.delete(this.rt);
+    this.poller.timers.delete(this.wt);
+  }
+
+  /** Resets the descriptor for reuse from the pollcache. */
+  reset(fd: number): void {
+    this.fd = fd;
+    this.fdseq = (this.fdseq + 1) >>> 0;
+    this.closing = false;
+    this.rg = pdNil;
+    this.wg = pdNil;
+    this.rd = 0;
+    this.wd = 0;
+    this.#combo = false;
+  }
+
+  /** Forgets the fd (after evict); timers are already gone. */
+  release(): void {
+    this.#deleteTimers();
+    this.fd = -1;
+  }
+}
+
+/** Tuning knobs of the poller loop. */
+export interface PollerOptions {
+  /** Clock for deadlines (injectable for tests); defaults to performance.now. */
+  clock?: Clock;
+  /** How long to keep polling without blocking after the last event, in ms (default 0.05). */
+  spinMs?: number;
+  /** Longest stretch without yielding a macrotask, in ms (default 2). */
+  yieldEveryMs?: number;
+}
+
+const LOOP_IDLE = 0;
+const LOOP_RUNNING = 1;
+const LOOP_WAITING = 2;
+
+/**
+ * The poller: owns the epoll instance, the pollDesc table and the deadline
+ * heap, and runs a loop only while somebody is parked, so an idle process
+ * holds no pending op and can exit.
+ */
+export class Poller {
+  /** The clock deadlines are measured in. */
+  readonly clock: Clock;
+  /** Deadline timers, earliest first. */
+  readonly timers: TimerHeap = new TimerHeap();
+  /** Spin window after activity, ms. */
+  spinMs: number;
+  /** Macrotask yield interval, ms. */
+  yieldEveryMs: number;
+  readonly #epoll = new Epoll();
+  readonly #table: (PollDesc | undefined)[] = [undefined];
+  readonly #cache: PollDesc[] = [];
+  readonly #spinBuf = new EventBuffer();
+  readonly #waitBuf = new EventBuffer();
+  #parked = 0;
+  #state = LOOP_IDLE;
+  #waitUntil = Infinity;
+  #open = 0;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(opts: PollerOptions = {}) {
+    this.clock = opts.clock ?? systemClock;
+    this.spinMs = opts.spinMs ?? 0.05;
+    this.yieldEveryMs = opts.yieldEveryMs ?? 2;
+  }
+
+  /** Number of registered descriptors. */
+  get openCount(): number {
+    return this.#open;
+  }
+
+  /** Number of parked waiters. */
+  get parkedCount(): number {
+    return this.#parked;
+  }
+
+  /**
+   * Registers fd with epoll (Go's poll_runtime_pollOpen). Returns the
+   * pollDesc, or the negated errno.
+   */
+  open(fd: number): PollDesc | number {
+    const init = this.#epoll.init();
+    if (init < 0) return init;
+    let pd = this.#cache.pop();
+    if (pd === undefined) {
+      pd = new PollDesc(this, this.#table.length);
+      this.#table.push(pd);
+    }
+    pd.reset(fd);
+    const r = this.#epoll.open(fd, pd.id, pd.fdseq);
+    if (r < 0) {
+      pd.release();
+      this.#cache.push(pd);
+      return r;
+    }
+    this.#open++;
+    return pd;
+  }
+
+  /**
+   * Unregisters a descriptor that was evicted and has no users left (Go's
+   * poll_runtime_pollClose); the caller closes the fd afterwards.
+   */
+  close(pd: PollDesc): void {
+    this.#epoll.close(pd.fd);
+    pd.release();
+    this.#cache.push(pd);
+    this.#open--;
+  }
+
+  /**
+   * Resolves once the loop has stopped and holds no pending operation (as
+   * Go's net tests wait for goroutines to exit). Tests run with op
+   * sanitizers await it before returning.
+   */
+  idle(): Promise<void> {
+    if (this.#state === LOOP_IDLE) return Promise.resolve();
+    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  }
+
+  /** Arms t for when, waking a blocking wait if t is now the earliest. */
+  schedule(t: Timer, when: number): void {
+    this.timers.modify(t, when);
+    if (this.#state === LOOP_WAITING && when < this.#waitUntil) {
+      this.#waitUntil = when;
+      this.#epoll.interrupt();
+    }
+  }
+
+  /** Fires the expired deadline timers. */
+  runTimers(): void {
+    if (this.timers.size > 0) this.timers.runExpired(this.clock.now());
+  }
+
+  /** Interrupts a blocking wait so the loop re-reads timers and the clock. */
+  wake(): void {
+    if (this.#state === LOOP_WAITING) this.#epoll.interrupt();
+  }
+
+  /** Counts waiters in (+1) and out (-1); starts the loop on the first. */
+  parked(delta: number): void {
+    this.#parked += delta;
+    if (delta > 0) {
+      if (this.#state === LOOP_IDLE) this.#loop();
+    } else if (this.#parked === 0 && this.#state === LOOP_WAITING) {
+      // Nobody waits any more: release the thread wait so the process can exit.
+      this.#epoll.interrupt();
+    }
+  }
+
+  #dispatch(buf: EventBuffer, n: number): void {
+    const table = this.#table;
+    for (let i = 0; i < n; i++) {
+      const id = buf.id(i);
+      if (this.#epoll.isBreak(id)) continue;
+      const pd = table[id];
+      if (pd === undefined || pd.fd < 0 || pd.fdseq !== buf.tag(i)) continue;
+      const ev = buf.events(i);
+      if (ev & readEvents) pd.unblock(true, pollNoError);
+      if (ev & writeEvents) pd.unblock(false, pollNoError);
+    }
+  }
+
+  /**
+   * The loop: drain events with non-blocking polls, keep polling for a short
+   * spin window after activity, yield a macrotask every few ms, and wait on
+   * a worker thread only when nothing happened for the whole window.
+   */
+  async #loop(): Promise<void> {
+    this.#state = LOOP_RUNNING;
+    // Spin and yield timing is wall time; deadlines use the (injectable) clock.
+    let now = performance.now();
+    let lastEvent = now;
+    let lastYield = now;
+    try {
+      while (this.#parked > 0) {
+        const n = this.#epoll.poll(this.#spinBuf);
+        if (n > 0) this.#dispatch(this.#spinBuf, n);
+        now = performance.now();
+        if (n > 0) lastEvent = now;
+        this.runTimers();
+        if (this.#parked === 0) break;
+        if (now - lastYield >= this.yieldEveryMs) {
+          // A zero-timeout wait on the worker thread is a macrotask turn:
+          // Deno's timers and native ops run while it is in flight.
+          const m = await this.#epoll.wait(this.#waitBuf, 0);
+          if (m > 0) this.#dispatch(this.#waitBuf, m);
+          lastYield = performance.now();
+          continue;
+        }
+        if (now - lastEvent < this.spinMs) {
+          await undefined;
+          continue;
+        }
+        const cnow = this.clock.now();
+        const delay = this.timers.size > 0 ? this.timers.nextDelay(cnow) : -1;
+        const timeout = delay < 0 ? -1 : Math.min(Math.ceil(delay), 0x7fffffff);
+        this.#waitUntil = timeout < 0 ? Infinity : cnow + timeout;
+        this.#state = LOOP_WAITING;
+        const m = await this.#epoll.wait(this.#waitBuf, timeout);
+        this.#state = LOOP_RUNNING;
+        now = performance.now();
+        lastYield = now;
+        if (m > 0) {
+          this.#dispatch(this.#waitBuf, m);
+          lastEvent = now;
+        }
+        this.runTimers();
+      }
+    } finally {
+      this.#state = LOOP_IDLE;
+      for (const resolve of this.#idleWaiters.splice(0)) resolve();
+    }
+  }
+}
+
+/** The process-wide poller every FD uses. */
+export const defaultPoller: Poller = new Poller();

@@ -1,0 +1,62 @@
+// Shared helpers for the test suites.
+import { Dial, Listen, type TCPConn, type TCPListener } from "../mod.ts";
+import { defaultPoller } from "../src/runtime/netpoll.ts";
+
+/**
+ * Runs fn, failing if it takes longer than ms (the timer is always
+ * cleared), then waits for the poller to release its thread wait, as Go's
+ * net tests wait for their goroutines before checking for leaks.
+ */
+export async function bounded<T>(ms: number, fn: () => Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`test exceeded ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([fn(), timeout]);
+  } finally {
+    clearTimeout(timer);
+    // Bounded too: a failed test may leave a waiter parked.
+    let idleTimer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([
+      defaultPoller.idle(),
+      new Promise<void>((r) => idleTimer = setTimeout(r, 1000)),
+    ]);
+    clearTimeout(idleTimer);
+  }
+}
+
+/** A loopback listener and a connected client/server pair. */
+export async function pair(
+  network = "tcp",
+  host = "127.0.0.1",
+): Promise<{ ln: TCPListener; client: TCPConn; server: TCPConn }> {
+  const ln = await Listen(network, `${host}:0`) as TCPListener;
+  const [client, server] = await Promise.all([
+    Dial(network, ln.Addr().String()) as Promise<TCPConn>,
+    ln.Accept() as Promise<TCPConn>,
+  ]);
+  return { ln, client, server };
+}
+
+/** Reads exactly b.length bytes. */
+export async function readFull(c: { Read(b: Uint8Array): Promise<number> }, b: Uint8Array) {
+  let n = 0;
+  while (n < b.length) n += await c.Read(b.subarray(n));
+  return n;
+}
+
+/**
+ * Number of open file descriptors of this process, read from /proc/PID/fd
+ * by a child process (Deno grants /proc/self only with --allow-all).
+ */
+export function countFds(): number {
+  const out = new Deno.Command("ls", { args: [`/proc/${Deno.pid}/fd`] }).outputSync();
+  if (!out.success) throw new Error("cannot list /proc/PID/fd");
+  return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "").length;
+}
+
+/** Resolves after ms. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

@@ -1,0 +1,60 @@
+// fdMutex semantics, ported from Go's internal/poll/fd_mutex_test.go.
+import { assert, assertEquals, assertThrows } from "@std/assert";
+import { FdMutex } from "../src/poll/fd_mutex.ts";
+
+Deno.test("incref and decref balance, and decref after close reports the last reference", () => {
+  const mu = new FdMutex();
+  assert(mu.incref());
+  assert(!mu.decref());
+  assert(mu.incref());
+  assert(mu.increfAndClose());
+  assert(!mu.decref());
+  assert(mu.decref());
+  assert(!mu.incref());
+});
+
+Deno.test("increfAndClose fails the second time", () => {
+  const mu = new FdMutex();
+  assert(mu.increfAndClose());
+  assert(!mu.increfAndClose());
+  assert(mu.decref());
+});
+
+Deno.test("a decref without a reference is an inconsistency", () => {
+  const mu = new FdMutex();
+  assertThrows(() => mu.decref(), Error, "inconsistent poll.fdMutex");
+  assertThrows(() => mu.rwunlock(true), Error, "inconsistent poll.fdMutex");
+});
+
+Deno.test("read and write locks are independent", () => {
+  const mu = new FdMutex();
+  assertEquals(mu.rwlock(true), true);
+  assertEquals(mu.rwlock(false), true);
+  assert(!mu.rwunlock(true));
+  assert(!mu.rwunlock(false));
+});
+
+Deno.test("a second reader waits until the first unlocks", async () => {
+  const mu = new FdMutex();
+  assertEquals(mu.rwlock(true), true);
+  const second = mu.rwlock(true);
+  if (!(second instanceof Promise)) throw new Error("second reader should wait");
+  let got: boolean | null = null;
+  second.then((v) => got = v);
+  await Promise.resolve();
+  assertEquals(got, null);
+  mu.rwunlock(true);
+  assertEquals(await second, true);
+  assert(!mu.rwunlock(true));
+});
+
+Deno.test("close fails waiting lockers, and the last unlock reports destruction", async () => {
+  const mu = new FdMutex();
+  assertEquals(mu.rwlock(false), true);
+  const waiter = mu.rwlock(false) as Promise<boolean>;
+  assert(mu.increfAndClose());
+  assertEquals(await waiter, false);
+  assertEquals(mu.rwlock(true), false);
+  assert(!mu.decref());
+  assert(mu.rwunlock(false));
+});
