@@ -35,8 +35,32 @@ export type { ListenConfigOptions } from "./src/net/dial.ts";
 export type { ControlFunc } from "./src/net/fd_unix.ts";
 export { type Conn, conn, type Listener } from "./src/net/net.ts";
 export { TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
-export { type IPAddr, ResolveTCPAddr } from "./src/net/lookup.ts";
-export { IP, IPv4, IPv4len, IPv6len, ParseIP } from "./src/net/ip.ts";
+export {
+  DefaultResolver,
+  type IPAddr,
+  LookupHost,
+  LookupIP,
+  LookupPort,
+  Resolver,
+  ResolveTCPAddr,
+} from "./src/net/lookup.ts";
+export {
+  CIDRMask,
+  IP,
+  IPMask,
+  IPNet,
+  IPv4,
+  IPv4bcast,
+  IPv4len,
+  IPv4Mask,
+  IPv4zero,
+  IPv6len,
+  IPv6loopback,
+  IPv6unspecified,
+  IPv6zero,
+  ParseCIDR,
+  ParseIP,
+} from "./src/net/ip.ts";
 export { JoinHostPort, SplitHostPort } from "./src/net/ipsock.ts";
 export {
   type Addr,

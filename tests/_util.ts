@@ -2,6 +2,13 @@
 import { Dial, Listen, type TCPConn, type TCPListener } from "../mod.ts";
 import { defaultPoller } from "../src/runtime/netpoll.ts";
 
+// Start the poller's epoll fd and eventfd, which live for the process, so
+// that fd counts taken in tests do not see them appear.
+{
+  const ln = await Listen("tcp", "127.0.0.1:0");
+  ln.Close();
+}
+
 /**
  * Runs fn, failing if it takes longer than ms (the timer is always
  * cleared), then waits for the poller to release its thread wait, as Go's
@@ -50,10 +57,20 @@ export async function readFull(c: { Read(b: Uint8Array): Promise<number> }, b: U
  * Number of open file descriptors of this process, read from /proc/PID/fd
  * by a child process (Deno grants /proc/self only with --allow-all).
  */
-export function countFds(): number {
-  const out = new Deno.Command("ls", { args: [`/proc/${Deno.pid}/fd`] }).outputSync();
-  if (!out.success) throw new Error("cannot list /proc/PID/fd");
-  return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l !== "").length;
+/** The open fds of this process with what they point at ("7 -> socket:[123]"). */
+export function listFds(): string[] {
+  // ls fails for an fd that closes while it lists; what it printed still counts.
+  const out = new Deno.Command("ls", { args: ["-l", `/proc/${Deno.pid}/fd`] }).outputSync();
+  return new TextDecoder().decode(out.stdout).split("\n").filter((l) => l.includes("->"))
+    .map((l) => l.split(" ").slice(-3).join(" "))
+    // Only what the library opens: the ls child's pipes and /dev/null come and go.
+    .filter((l) => l.includes("socket:") || l.includes("anon_inode:"));
+}
+
+/** Fails when fds (sockets, epoll, eventfd) are open now that were not in before. */
+export function assertNoNewFds(before: string[]): void {
+  const leaked = listFds().filter((x) => !before.includes(x));
+  if (leaked.length > 0) throw new Error(`fd leak: ${leaked.join(", ")}`);
 }
 
 /** Resolves after ms. */

@@ -7,10 +7,10 @@
 
 import { SOCK_STREAM } from "../../ffi/constants.ts";
 import { ErrDeadlineExceeded } from "../poll/errors.ts";
-import { type Addr, OpError } from "./errors.ts";
+import { type Addr, AddrError, OpError } from "./errors.ts";
 import { type ControlFunc, type netFD, socket } from "./fd_unix.ts";
 import { favoriteAddrFamily } from "./ipsock_posix.ts";
-import { checkTCPNetwork, internetAddrList } from "./lookup.ts";
+import { checkTCPNetwork, DefaultResolver, internetAddrList, type Resolver } from "./lookup.ts";
 import type { Conn, Listener } from "./net.ts";
 import { listenerBacklog } from "./sock_linux.ts";
 import { applyKeepAlive, sockaddrToTCP, TCPAddr, TCPConn, TCPListener } from "./tcpsock.ts";
@@ -23,11 +23,21 @@ export interface DialerOptions {
   Deadline?: Date | null;
   /** Local address to bind before connecting. */
   LocalAddr?: TCPAddr | null;
+  /**
+   * Delay before the fallback family's race starts (Happy Eyeballs), ms:
+   * 0 means 300 ms, negative disables the race (addresses are tried in turn).
+   */
+  FallbackDelay?: number;
   /** Keep-alive period for dialed conns, ms: 0 means 15 s, negative disables. */
   KeepAlive?: number;
   /** Called with the raw fd after socket creation, before connect. */
   Control?: ControlFunc | null;
+  /** The resolver for host names; defaults to DefaultResolver. */
+  Resolver?: Resolver | null;
 }
+
+/** Go's default fallback delay for the Happy Eyeballs race: 300 ms. */
+const defaultFallbackDelay = 300;
 
 /** How long past now Go still considers a partial deadline sane: 2 s. */
 const saneMinimum = 2000;
@@ -45,10 +55,39 @@ export function partialDeadline(now: number, deadline: number, addrsRemaining: n
   return now + timeout;
 }
 
+/**
+ * Splits addrs into primaries (the first address's family, in order) and
+ * fallbacks (the rest), as Go's addrList.partition with isIPv4.
+ */
+export function partition(addrs: TCPAddr[]): [TCPAddr[], TCPAddr[]] {
+  const primaries: TCPAddr[] = [];
+  const fallbacks: TCPAddr[] = [];
+  let primaryLabel = false;
+  addrs.forEach((a, i) => {
+    const label = a.IP === null || a.IP.To4() !== null;
+    if (i === 0 || label === primaryLabel) {
+      primaryLabel = label;
+      primaries.push(a);
+    } else {
+      fallbacks.push(a);
+    }
+  });
+  return [primaries, fallbacks];
+}
+
 function addrsEqual(a: Addr | null, b: Addr | null): boolean {
   if (!(a instanceof TCPAddr) || !(b instanceof TCPAddr)) return false;
   if (a.Port !== b.Port || a.IP === null || b.IP === null) return false;
   return a.IP.Equal(b.IP);
+}
+
+/** Keeps the addresses that suit a local address's family (Go's resolveAddrList hint filter). */
+function filterForLocal(addrs: TCPAddr[], laddr: TCPAddr | null): TCPAddr[] {
+  if (laddr === null || laddr.isWildcard()) return addrs;
+  const local4 = laddr.IP!.To4() !== null;
+  const out = addrs.filter((a) => a.isWildcard() || (a.IP!.To4() !== null) === local4);
+  if (out.length === 0) throw new AddrError("no suitable address found", laddr.String());
+  return out;
 }
 
 /**
@@ -99,7 +138,24 @@ async function dialTCP(
   }
 }
 
-/** Dials TCP addresses with Go's semantics. */
+/** An AbortController that also aborts when parent does; dispose() unlinks it. */
+function childController(parent: AbortSignal | null): AbortController & { dispose(): void } {
+  const ctl = new AbortController() as AbortController & { dispose(): void };
+  if (parent === null) {
+    ctl.dispose = () => {};
+    return ctl;
+  }
+  const onAbort = () => ctl.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  else parent.addEventListener("abort", onAbort, { once: true });
+  ctl.dispose = () => parent.removeEventListener("abort", onAbort);
+  return ctl;
+}
+
+/** Why a losing racer is stopped once another has won. */
+const errRaceLost = new Error("dial race lost");
+
+/** Dials TCP addresses with Go's semantics, including the Happy Eyeballs race. */
 export class Dialer {
   /** Longest a dial may take, ms; 0 means none. */
   Timeout: number;
@@ -107,18 +163,24 @@ export class Dialer {
   Deadline: Date | null;
   /** Local address to bind, or null. */
   LocalAddr: TCPAddr | null;
+  /** Fallback race delay, ms: 0 means 300 ms, negative disables. */
+  FallbackDelay: number;
   /** Keep-alive period, ms: 0 means 15 s, negative disables. */
   KeepAlive: number;
   /** Raw fd hook before connect. */
   Control: ControlFunc | null;
+  /** The resolver, or null for DefaultResolver. */
+  Resolver: Resolver | null;
 
   /** Options not given take Go's defaults. */
   constructor(opts: DialerOptions = {}) {
     this.Timeout = opts.Timeout ?? 0;
     this.Deadline = opts.Deadline ?? null;
     this.LocalAddr = opts.LocalAddr ?? null;
+    this.FallbackDelay = opts.FallbackDelay ?? 0;
     this.KeepAlive = opts.KeepAlive ?? 0;
     this.Control = opts.Control ?? null;
+    this.Resolver = opts.Resolver ?? null;
   }
 
   /** The earliest of Timeout and Deadline, in epoch ms, or 0 for none (Go's deadline). */
@@ -138,9 +200,11 @@ export class Dialer {
   }
 
   /**
-   * Connects to address on network; aborting signal cancels the dial.
-   * Tries each resolved address in turn, sharing the deadline between
-   * them (Go's dialSerial).
+   * Connects to address on network; aborting signal cancels every attempt
+   * in flight, closes their sockets, and rejects with an OpError whose
+   * cause is the abort reason. For "tcp" with both IPv4 and IPv6
+   * addresses, the first address's family races the other, which starts
+   * FallbackDelay later (Go's dialParallel).
    */
   async DialContext(
     signal: AbortSignal | null,
@@ -148,41 +212,142 @@ export class Dialer {
     address: string,
   ): Promise<TCPConn> {
     const deadline = this.#deadline(Date.now());
+    // The deadline bounds resolution too: it aborts a slow lookup.
+    const ctl = childController(signal);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    if (deadline !== 0) {
+      timer = setTimeout(
+        () => ctl.abort(new DOMException("i/o timeout", "TimeoutError")),
+        Math.max(0, deadline - Date.now()),
+      );
+    }
     let addrs: TCPAddr[];
     try {
       checkTCPNetwork(network);
       if (typeof address !== "string" || address === "") throw new Error("missing address");
-      if (Number.isNaN(this.Timeout)) throw new TypeError("invalid Timeout: NaN");
-      addrs = await internetAddrList(network, address);
+      if (Number.isNaN(this.Timeout) || Number.isNaN(this.FallbackDelay)) {
+        throw new TypeError("invalid Dialer: NaN duration");
+      }
+      addrs = await internetAddrList(
+        this.Resolver ?? DefaultResolver,
+        ctl.signal,
+        network,
+        address,
+      );
+      addrs = filterForLocal(addrs, this.LocalAddr);
     } catch (err) {
       throw new OpError("dial", network, null, null, err as Error);
+    } finally {
+      clearTimeout(timer);
+      ctl.dispose();
     }
+    let primaries = addrs;
+    let fallbacks: TCPAddr[] = [];
+    if (this.FallbackDelay >= 0 && network === "tcp") [primaries, fallbacks] = partition(addrs);
+    const c = await this.#dialParallel(signal, network, deadline, primaries, fallbacks);
+    try {
+      applyKeepAlive(c, this.KeepAlive);
+    } catch (err) {
+      c.Close();
+      throw err;
+    }
+    return c;
+  }
+
+  /**
+   * Races the primaries against the fallbacks started FallbackDelay later
+   * (at once when the primaries fail first). The first connection wins;
+   * the other racer is aborted and anything it connects is closed. When
+   * both fail, the primaries' error is returned.
+   */
+  async #dialParallel(
+    signal: AbortSignal | null,
+    network: string,
+    deadline: number,
+    primaries: TCPAddr[],
+    fallbacks: TCPAddr[],
+  ): Promise<TCPConn> {
+    if (fallbacks.length === 0) return await this.#dialSerial(signal, network, deadline, primaries);
+    const primaryCtl = childController(signal);
+    const fallbackCtl = childController(signal);
+    let settled = false;
+    let fallbackTimer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await new Promise<TCPConn>((resolve, reject) => {
+        let primaryErr: Error | null = null;
+        let fallbackErr: Error | null = null;
+        let fallbackStarted = false;
+        const done = (primary: boolean, c: TCPConn | null, err: Error | null) => {
+          if (settled) {
+            c?.Close();
+            return;
+          }
+          if (c !== null) {
+            settled = true;
+            resolve(c);
+            return;
+          }
+          if (primary) primaryErr = err;
+          else fallbackErr = err;
+          if (primaryErr !== null && fallbackErr !== null) {
+            settled = true;
+            reject(primaryErr);
+          } else if (primary && !fallbackStarted) {
+            startFallback();
+          }
+        };
+        const race = (primary: boolean) => {
+          const ctl = primary ? primaryCtl : fallbackCtl;
+          this.#dialSerial(ctl.signal, network, deadline, primary ? primaries : fallbacks).then(
+            (c) => done(primary, c, null),
+            (err) => done(primary, null, err as Error),
+          );
+        };
+        const startFallback = () => {
+          clearTimeout(fallbackTimer);
+          fallbackStarted = true;
+          race(false);
+        };
+        race(true);
+        const delay = this.FallbackDelay > 0 ? this.FallbackDelay : defaultFallbackDelay;
+        fallbackTimer = setTimeout(() => {
+          if (!fallbackStarted && !settled) startFallback();
+        }, delay);
+      });
+    } finally {
+      clearTimeout(fallbackTimer);
+      // Stop the loser: its sockets close and it settles soon after.
+      primaryCtl.abort(errRaceLost);
+      fallbackCtl.abort(errRaceLost);
+      primaryCtl.dispose();
+      fallbackCtl.dispose();
+    }
+  }
+
+  /** Tries each address in turn within the deadline (Go's dialSerial). */
+  async #dialSerial(
+    signal: AbortSignal | null,
+    network: string,
+    deadline: number,
+    ras: TCPAddr[],
+  ): Promise<TCPConn> {
     let firstErr: Error | null = null;
-    for (let i = 0; i < addrs.length; i++) {
-      const ra = addrs[i];
+    for (let i = 0; i < ras.length; i++) {
+      const ra = ras[i];
       let partial: Date | null = null;
       try {
         signal?.throwIfAborted();
         if (deadline !== 0) {
-          partial = new Date(partialDeadline(Date.now(), deadline, addrs.length - i));
+          partial = new Date(partialDeadline(Date.now(), deadline, ras.length - i));
         }
       } catch (err) {
         firstErr ??= new OpError("dial", network, this.LocalAddr, ra, err as Error);
         break;
       }
       try {
-        const c = await dialTCP(network, this.LocalAddr, ra, partial, signal, this.Control);
-        try {
-          applyKeepAlive(c, this.KeepAlive);
-        } catch (err) {
-          c.Close();
-          throw err;
-        }
-        return c;
+        return await dialTCP(network, this.LocalAddr, ra, partial, signal, this.Control);
       } catch (err) {
-        firstErr ??= err instanceof OpError
-          ? err
-          : new OpError("dial", network, this.LocalAddr, ra, err as Error);
+        firstErr ??= new OpError("dial", network, this.LocalAddr, ra, err as Error);
       }
     }
     throw firstErr ?? new OpError("dial", network, null, null, new Error("missing address"));
@@ -247,7 +412,7 @@ export class ListenConfig {
       signal?.throwIfAborted();
       checkTCPNetwork(network);
       if (typeof address !== "string") throw new TypeError("address must be a string");
-      const addrs = await internetAddrList(network, address);
+      const addrs = await internetAddrList(DefaultResolver, signal, network, address);
       la = addrs.find((a) => a.IP === null || a.IP.To4() !== null) ?? addrs[0];
     } catch (err) {
       throw new OpError("listen", network, null, null, err as Error);

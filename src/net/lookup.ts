@@ -1,14 +1,26 @@
 /**
- * Name and port resolution (Go's net/lookup.go and the address list parts
- * of ipsock.go): IP literals, /etc/hosts, numeric ports.
+ * Name and port resolution (Go's net/lookup.go and the address-list parts
+ * of ipsock.go and dial.go): the Resolver, IP literals, /etc/hosts, then
+ * getaddrinfo off the main thread.
  *
  * @module
  */
 
+import { AF_INET, AF_INET6 } from "../../ffi/constants.ts";
+import {
+  EAI_AGAIN,
+  EAI_NODATA,
+  EAI_NONAME,
+  gaiStrerror,
+  getaddrinfo,
+  getnameinfo,
+} from "../../ffi/netdb.ts";
 import { AddrError, DNSError, UnknownNetworkError } from "./errors.ts";
-import { lookupStaticHost } from "./hosts.ts";
-import { type IP, IPv4zero, IPv6unspecified, parseIPZone } from "./ip.ts";
+import { lookupStaticAddr, lookupStaticHost } from "./hosts.ts";
+import { IP, IPv4zero, IPv6unspecified, ParseIP, parseIPZone } from "./ip.ts";
+import { indexToZone } from "./ipsock_posix.ts";
 import { parsePort, SplitHostPort } from "./ipsock.ts";
+import { lookupPortMap } from "./port_unix.ts";
 import { TCPAddr } from "./tcpsock.ts";
 
 /** An IP address with its IPv6 zone (Go's `net.IPAddr`). */
@@ -19,42 +31,203 @@ export interface IPAddr {
   Zone: string;
 }
 
-/** Go's errNoSuitableAddress text. */
+const errNoSuchHost = "no such host";
 const errNoSuitableAddress = "no suitable address found";
 
-/**
- * Looks up host: an IP literal (with optional %zone) is returned as is,
- * otherwise /etc/hosts is consulted. Unknown names fail with a DNSError
- * whose IsNotFound is true.
- */
-export function lookupIPAddr(host: string): Promise<IPAddr[]> {
-  if (host === "") {
-    return Promise.reject(new DNSError({ Err: "no such host", Name: host, IsNotFound: true }));
-  }
-  const [ip, zone] = parseIPZone(host);
-  if (ip !== null) return Promise.resolve([{ IP: ip, Zone: zone }]);
-  const addrs: IPAddr[] = [];
-  for (const s of lookupStaticHost(host)) {
-    const [hip, hzone] = parseIPZone(s);
-    if (hip !== null) addrs.push({ IP: hip, Zone: hzone });
-  }
-  if (addrs.length === 0) {
-    return Promise.reject(new DNSError({ Err: "no such host", Name: host, IsNotFound: true }));
-  }
-  return Promise.resolve(addrs);
+/** A DNSError for an aborted lookup: the cause is the abort reason. */
+function abortError(signal: AbortSignal, name: string): DNSError {
+  const reason = signal.reason;
+  const timeout = reason instanceof DOMException && reason.name === "TimeoutError";
+  const err = new DNSError({
+    Err: reason instanceof Error ? reason.message : "operation was canceled",
+    Name: name,
+    IsTimeout: timeout,
+  });
+  (err as { cause?: unknown }).cause = reason;
+  return err;
+}
+
+/** Settles with p, or rejects as soon as signal aborts. */
+function abortable<T>(p: Promise<T>, signal: AbortSignal | null, name: string): Promise<T> {
+  if (signal === null) return p;
+  if (signal.aborted) return Promise.reject(abortError(signal, name));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal, name));
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+function sockaddrIP(addr: Uint8Array): IP {
+  return new IP(addr);
 }
 
 /**
- * Resolves a service to a port number (Go's LookupPort): numbers 0–65535;
- * names are not known without a services database.
+ * Looks up names and services (Go's `net.Resolver`). IP literals need no
+ * lookup; names are looked up in /etc/hosts, then with getaddrinfo on a
+ * worker thread. Every method takes an AbortSignal (Go's context) first.
+ * Subclass it and override LookupIPAddr to supply your own answers.
+ *
+ * @example
+ * ```ts
+ * import { Resolver } from "@netpoll/net";
+ * const addrs = await new Resolver().LookupHost(null, "localhost");
+ * console.log(addrs.includes("127.0.0.1")); // true
+ * ```
+ */
+export class Resolver {
+  /** The IP addresses of host, with zones. */
+  async LookupIPAddr(signal: AbortSignal | null, host: string): Promise<IPAddr[]> {
+    if (host === "") throw new DNSError({ Err: errNoSuchHost, Name: host, IsNotFound: true });
+    const [ip, zone] = parseIPZone(host);
+    if (ip !== null) return [{ IP: ip, Zone: zone }];
+    signal?.throwIfAborted();
+    const addrs: IPAddr[] = [];
+    for (const s of lookupStaticHost(host)) {
+      const [hip, hzone] = parseIPZone(s);
+      if (hip !== null) addrs.push({ IP: hip, Zone: hzone });
+    }
+    if (addrs.length > 0) return addrs;
+    const [code, sas] = await abortable(getaddrinfo(host), signal, host);
+    if (code !== 0) {
+      const notFound = code === EAI_NONAME || code === EAI_NODATA;
+      throw new DNSError({
+        Err: notFound ? errNoSuchHost : gaiStrerror(code),
+        Name: host,
+        IsNotFound: notFound,
+        IsTemporary: code === EAI_AGAIN,
+      });
+    }
+    const seen = new Set<string>();
+    for (const sa of sas) {
+      if (sa.family !== AF_INET && sa.family !== AF_INET6) continue;
+      const a: IPAddr = {
+        IP: sockaddrIP(sa.addr),
+        Zone: sa.family === AF_INET6 ? indexToZone(sa.scopeId) : "",
+      };
+      const key = a.IP.String() + "%" + a.Zone;
+      if (!seen.has(key)) {
+        seen.add(key);
+        addrs.push(a);
+      }
+    }
+    if (addrs.length === 0) {
+      throw new DNSError({ Err: errNoSuchHost, Name: host, IsNotFound: true });
+    }
+    return addrs;
+  }
+
+  /** The addresses of host as strings ("127.0.0.1", "fe80::1%eth0"). */
+  async LookupHost(signal: AbortSignal | null, host: string): Promise<string[]> {
+    const addrs = await this.LookupIPAddr(signal, host);
+    return addrs.map((a) => a.Zone !== "" ? `${a.IP.String()}%${a.Zone}` : a.IP.String());
+  }
+
+  /** The IPs of host for network "ip", "ip4" or "ip6". */
+  async LookupIP(signal: AbortSignal | null, network: string, host: string): Promise<IP[]> {
+    if (network !== "ip" && network !== "ip4" && network !== "ip6") {
+      throw new UnknownNetworkError(network);
+    }
+    const ips = (await this.LookupIPAddr(signal, host)).map((a) => a.IP).filter((ip) =>
+      network === "ip" || (network === "ip4") === (ip.To4() !== null)
+    );
+    if (ips.length === 0) {
+      throw new DNSError({ Err: errNoSuitableAddress, Name: host, IsNotFound: true });
+    }
+    return ips;
+  }
+
+  /** The port for a service on network: numbers 0–65535, or names from the services database. */
+  LookupPort(signal: AbortSignal | null, network: string, service: string): Promise<number> {
+    try {
+      signal?.throwIfAborted();
+      return Promise.resolve(lookupPort(network, service));
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** The names for an address: /etc/hosts, then reverse DNS. */
+  async LookupAddr(signal: AbortSignal | null, addr: string): Promise<string[]> {
+    const names = lookupStaticAddr(addr);
+    if (names.length > 0) return names;
+    const ip = ParseIP(addr);
+    if (ip === null) {
+      throw new DNSError({ Err: "unrecognized address", Name: addr });
+    }
+    const [code, name] = await abortable(getnameinfo(ip.To4() ?? ip), signal, addr);
+    if (code !== 0) {
+      const notFound = code === EAI_NONAME || code === EAI_NODATA;
+      throw new DNSError({
+        Err: notFound ? errNoSuchHost : gaiStrerror(code),
+        Name: addr,
+        IsNotFound: notFound,
+      });
+    }
+    return [name.endsWith(".") ? name : name + "."];
+  }
+}
+
+/** The resolver package-level lookups and Dial use by default. */
+export const DefaultResolver: Resolver = new Resolver();
+
+/**
+ * Resolves a service to a port (Go's LookupPort): numbers 0–65535, else a
+ * name from the services database.
  */
 export function lookupPort(network: string, service: string): number {
-  const [port, needsLookup] = parsePort(service);
+  let [port, needsLookup] = parsePort(service);
   if (needsLookup) {
-    throw new AddrError("unknown port", `${network}/${service}`);
+    switch (network) {
+      case "":
+      case "tcp":
+      case "tcp4":
+      case "tcp6":
+      case "udp":
+      case "udp4":
+      case "udp6":
+      case "ip":
+      case "ip4":
+      case "ip6":
+        port = lookupPortMap(network === "" ? "ip" : network, service);
+        break;
+      default:
+        throw new AddrError("unknown network", network);
+    }
   }
   if (port < 0 || port > 65535) throw new AddrError("invalid port", service);
   return port;
+}
+
+/**
+ * The addresses of host (Go's LookupHost).
+ *
+ * @example
+ * ```ts
+ * import { LookupHost } from "@netpoll/net";
+ * console.log(await LookupHost("localhost")); // [ "127.0.0.1" ] here
+ * ```
+ */
+export function LookupHost(host: string): Promise<string[]> {
+  return DefaultResolver.LookupHost(null, host);
+}
+
+/** The IPs of host (Go's LookupIP). */
+export function LookupIP(host: string): Promise<IP[]> {
+  return DefaultResolver.LookupIP(null, "ip", host);
+}
+
+/**
+ * The port for service on network (Go's LookupPort).
+ *
+ * @example
+ * ```ts
+ * import { LookupPort } from "@netpoll/net";
+ * console.log(await LookupPort("tcp", "http")); // 80
+ * ```
+ */
+export function LookupPort(network: string, service: string): Promise<number> {
+  return DefaultResolver.LookupPort(null, network, service);
 }
 
 /** The networks Dial and Listen accept for IP sockets. */
@@ -69,17 +242,25 @@ export function checkTCPNetwork(network: string): void {
  * Resolves "host:port" into the TCP addresses to try (Go's
  * internetAddrList), keeping only IPv4 for "tcp4" and IPv6 for "tcp6".
  */
-export async function internetAddrList(network: string, addr: string): Promise<TCPAddr[]> {
+export async function internetAddrList(
+  resolver: Resolver,
+  signal: AbortSignal | null,
+  network: string,
+  addr: string,
+): Promise<TCPAddr[]> {
   checkTCPNetwork(network);
   let host = "";
   let portnum = 0;
   if (addr !== "") {
     let port: string;
     [host, port] = SplitHostPort(addr);
-    portnum = lookupPort(network, port);
+    portnum = await resolver.LookupPort(signal, network, port);
   }
   if (host === "") return [new TCPAddr(null, portnum)];
-  const ips = await lookupIPAddr(host);
+  const [literal, zone] = parseIPZone(host);
+  const ips = literal !== null
+    ? [{ IP: literal, Zone: zone }]
+    : await resolver.LookupIPAddr(signal, host);
   // A host that can bind [::] but not connect to it dials 0.0.0.0 too (Go issue 18806).
   if (ips.length === 1 && ips[0].IP.Equal(IPv6unspecified)) ips.push({ IP: IPv4zero, Zone: "" });
   const last = network[network.length - 1];
@@ -108,7 +289,7 @@ export async function internetAddrList(network: string, addr: string): Promise<T
  */
 export async function ResolveTCPAddr(network: string, address: string): Promise<TCPAddr> {
   if (network === "") network = "tcp";
-  const addrs = await internetAddrList(network, address);
+  const addrs = await internetAddrList(DefaultResolver, null, network, address);
   const want6 = network === "tcp" && address.includes("[");
   const first = addrs.find((a) => (a.IP === null || a.IP.To4() !== null) !== want6);
   return first ?? addrs[0];
