@@ -41,8 +41,7 @@ export class netFD {
   readonly sotype: number;
   /** The network name ("tcp", "tcp4"…). */
   readonly net: string;
-  /** Local address, once known. */
-  laddr: Addr | null = null;
+  #laddr: Addr | null | undefined = null;
   /** Remote address, once known. */
   raddr: Addr | null = null;
   /** Whether connect succeeded. */
@@ -62,10 +61,25 @@ export class netFD {
     this.pfd.Init();
   }
 
-  /** Records the local and remote addresses. */
-  setAddr(laddr: Addr | null, raddr: Addr | null): void {
-    this.laddr = laddr;
+  /** Records the local and remote addresses; undefined laddr is looked up on first use. */
+  setAddr(laddr: Addr | null | undefined, raddr: Addr | null): void {
+    this.#laddr = laddr;
     this.raddr = raddr;
+  }
+
+  /**
+   * The local address. For accepted conns it is looked up on first use
+   * rather than with a getsockname per accept: it cannot change.
+   */
+  get laddr(): Addr | null {
+    if (this.#laddr === undefined) {
+      try {
+        this.#laddr = this.addr(this.pfd.Getsockname());
+      } catch {
+        this.#laddr = null;
+      }
+    }
+    return this.#laddr;
   }
 
   /** The network's address for a sockaddr. */
@@ -121,7 +135,7 @@ export class netFD {
       fd.Close();
       throw err;
     }
-    fd.setAddr(fd.addr(fd.pfd.Getsockname()), fd.addr(rsa));
+    fd.setAddr(undefined, fd.addr(rsa));
     return fd;
   }
 

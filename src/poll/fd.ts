@@ -80,6 +80,12 @@ export class FD {
   /** Whether a zero-byte read means EOF (stream sockets). */
   readonly ZeroReadIsEOF: boolean;
   #pd: PollDesc | null = null;
+  /**
+   * The last read returned less than asked: the socket was drained then,
+   * and edge-triggered epoll reports any data that arrives later, so the
+   * next Read waits for that instead of paying for a read that says EAGAIN.
+   */
+  #drained = false;
   readonly #mu = new FdMutex();
   readonly #poller: Poller;
 
@@ -151,9 +157,18 @@ export class FD {
       const err = pd.check(true);
       if (err !== pollNoError) throw pollError(err);
       const b = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
+      if (this.#drained) {
+        this.#drained = false;
+        let w = pd.waitRead();
+        if (typeof w !== "number") w = await w;
+        if (w !== pollNoError) throw pollError(w);
+      }
       for (;;) {
         const n = libc.recv(this.Sysfd, b, 0);
-        if (n > 0) return n;
+        if (n > 0) {
+          this.#drained = this.IsStream && n < b.byteLength;
+          return n;
+        }
         if (n === 0) {
           if (this.ZeroReadIsEOF) throw EOF;
           return 0;
@@ -303,6 +318,7 @@ export class FD {
 
   /** shutdown(2). */
   Shutdown(how: number): void {
+    this.#drained = false;
     this.#call(() => libc.shutdown(this.Sysfd, how));
   }
 

@@ -253,6 +253,12 @@ export class Poller {
   #waitUntil = Infinity;
   #open = 0;
   #idleWaiters: (() => void)[] = [];
+  /** Counters for profiling: non-blocking polls, thread waits, events dispatched. */
+  readonly stats: { polls: number; waits: number; events: number } = {
+    polls: 0,
+    waits: 0,
+    events: 0,
+  };
 
   constructor(opts: PollerOptions = {}) {
     this.clock = opts.clock ?? systemClock;
@@ -345,6 +351,7 @@ export class Poller {
   }
 
   #dispatch(buf: EventBuffer, n: number): void {
+    this.stats.events += n;
     const table = this.#table;
     for (let i = 0; i < n; i++) {
       const id = buf.id(i);
@@ -371,6 +378,7 @@ export class Poller {
     try {
       while (this.#parked > 0) {
         const n = this.#epoll.poll(this.#spinBuf);
+        this.stats.polls++;
         if (n > 0) this.#dispatch(this.#spinBuf, n);
         now = performance.now();
         if (n > 0) lastEvent = now;
@@ -393,6 +401,7 @@ export class Poller {
         const timeout = delay < 0 ? -1 : Math.min(Math.ceil(delay), 0x7fffffff);
         this.#waitUntil = timeout < 0 ? Infinity : cnow + timeout;
         this.#state = LOOP_WAITING;
+        this.stats.waits++;
         const m = await this.#epoll.wait(this.#waitBuf, timeout);
         this.#state = LOOP_RUNNING;
         now = performance.now();
