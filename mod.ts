@@ -4,7 +4,7 @@
  * Listen, Dial, deadlines, half-close, socket options and Go's errors.
  *
  * @example
- * ```ts ignore
+ * ```ts
  * import { Dial, Listen } from "@netpoll/net";
  *
  * const ln = await Listen("tcp", "127.0.0.1:0");
@@ -34,7 +34,10 @@ export {
 export type { ListenConfigOptions } from "./src/net/dial.ts";
 export type { ControlFunc } from "./src/net/fd_unix.ts";
 export { type Conn, conn, type Listener } from "./src/net/net.ts";
-export { TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
+export { type DenoReader, type Reader, TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
+export { Buffers, type BuffersWriter, type Writer } from "./src/net/writev.ts";
+export { File, OpenFile } from "./src/net/file.ts";
+export { type RawConn, rawConn } from "./src/net/rawconn.ts";
 export {
   DefaultResolver,
   type IPAddr,

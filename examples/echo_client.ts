@@ -1,5 +1,5 @@
 // The seed's echo client: sends each argument and prints what comes back.
-// Usage: deno run --allow-ffi --allow-read examples/echo_client.ts HOST:PORT [message…]
+// Usage: deno run --allow-ffi --allow-read --allow-net examples/echo_client.ts HOST:PORT [message…]
 import { DialTimeout } from "../mod.ts";
 
 const [address, ...messages] = Deno.args;

@@ -1,5 +1,5 @@
 // The seed's echo server: every conn gets its bytes back until it closes.
-// Usage: deno run --allow-ffi --allow-read examples/echo_server.ts [port]
+// Usage: deno run --allow-ffi --allow-read --allow-net examples/echo_server.ts [port]
 import { EOF, Is, Listen } from "../mod.ts";
 
 const port = Deno.args[0] ?? "0";

@@ -2,7 +2,7 @@
 // so connects hang) and a fast IPv4 one on the same port; a Resolver that
 // answers IPv6 first. The IPv6 attempt starts at once, the IPv4 fallback
 // after FallbackDelay, and the first connection wins.
-// Usage: deno run --allow-ffi --allow-read examples/happy_eyeballs.ts [fallbackDelayMs]
+// Usage: deno run --allow-ffi --allow-read --allow-net examples/happy_eyeballs.ts [fallbackDelayMs]
 import { AF_INET6, SOCK_STREAM } from "../ffi/constants.ts";
 import { Dial, Dialer, type IPAddr, Listen, ParseIP, Resolver, TCPAddr } from "../mod.ts";
 import { socket } from "../src/net/fd_unix.ts";

@@ -1,7 +1,7 @@
 // A minimal keep-alive HTTP/1.1 "ok" responder on raw TCPConn: the wrk
 // benchmark target. Pipelined requests in one read get their responses in
 // one write.
-// Usage: deno run --allow-ffi --allow-read examples/http_hello.ts [port]
+// Usage: deno run --allow-ffi --allow-read --allow-net examples/http_hello.ts [port]
 import { type Conn, Listen } from "../mod.ts";
 
 const port = Deno.args[0] ?? "0";

@@ -95,3 +95,28 @@ export const EFD_NONBLOCK = 0o4000;
 
 /** Largest listen(2) backlog Go uses (it is a uint16 in the kernel). */
 export const MAX_BACKLOG = 65535;
+
+/** SOL_SOCKET option: allow broadcast datagrams. */
+export const SO_BROADCAST = 6;
+/** Ancillary message type: file descriptors (SOL_SOCKET level). */
+export const SCM_RIGHTS = 1;
+/** recvmsg flag: the datagram was truncated. */
+export const MSG_TRUNC = 0x20;
+/** recvmsg flag: the control data was truncated. */
+export const MSG_CTRUNC = 0x8;
+/** fcntl: duplicate with close-on-exec. */
+export const F_DUPFD_CLOEXEC = 1030;
+/** fcntl: get file status flags. */
+export const F_GETFL = 3;
+/** fcntl: set file status flags. */
+export const F_SETFL = 4;
+/** open(2): read only. */
+export const O_RDONLY = 0;
+/** open(2)/pipe2(2): non-blocking. */
+export const O_NONBLOCK = 0o4000;
+/** open(2)/pipe2(2): close on exec. */
+export const O_CLOEXEC = 0o2000000;
+/** splice(2): move pages if possible. */
+export const SPLICE_F_MOVE = 1;
+/** splice(2): do not block on the pipe. */
+export const SPLICE_F_NONBLOCK = 2;

@@ -39,6 +39,16 @@ const symbols = {
     nonblocking: true,
   },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
+  recvfrom: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "buffer"], result: "i32" },
+  sendto: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "u32"], result: "i32" },
+  recvmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  sendmsg: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  writev: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  splice: { parameters: ["i32", "pointer", "i32", "pointer", "u32", "u32"], result: "i32" },
+  sendfile: { parameters: ["i32", "i32", "pointer", "u32"], result: "i32" },
+  pipe2: { parameters: ["buffer", "i32"], result: "i32" },
+  fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
+  open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
 } as const;
 
 const lib = Deno.dlopen("libc.so.6", symbols);
@@ -194,4 +204,122 @@ export function epollWaitBlocking(
 /** eventfd(2). */
 export function eventfd(initval: number, flags: number): number {
   return ret(sym.eventfd(initval, flags));
+}
+
+/** recvfrom(2); the sender's address is then {@linkcode lastSockaddr}. */
+export function recvfrom(fd: number, b: Uint8Array, flags: number): number {
+  nameLen[0] = nameBuf.byteLength;
+  return ret(sym.recvfrom(fd, b, b.byteLength, flags, nameBuf, nameLenBytes));
+}
+
+/** sendto(2) with an encoded sockaddr (len 0: none, for connected sockets). */
+export function sendto(
+  fd: number,
+  b: Uint8Array,
+  flags: number,
+  sa: Uint8Array,
+  len: number,
+): number {
+  return ret(sym.sendto(fd, b, b.byteLength, flags, sa, len));
+}
+
+function ptr(b: Uint8Array | null): bigint {
+  if (b === null || b.byteLength === 0) return 0n;
+  return BigInt(Deno.UnsafePointer.value(Deno.UnsafePointer.of(b)));
+}
+
+// struct msghdr (56 bytes) and one struct iovec (16 bytes), reused.
+const msg = new Uint8Array(56);
+const msgView = new DataView(msg.buffer);
+const iov1 = new Uint8Array(16);
+const iov1View = new DataView(iov1.buffer);
+
+function fillMsghdr(
+  b: Uint8Array,
+  oob: Uint8Array | null,
+  name: Uint8Array | null,
+  nameLength: number,
+): void {
+  iov1View.setBigUint64(0, ptr(b), true);
+  iov1View.setBigUint64(8, BigInt(b.byteLength), true);
+  msgView.setBigUint64(0, ptr(name), true);
+  msgView.setUint32(8, name === null ? 0 : nameLength, true);
+  msgView.setBigUint64(16, ptr(iov1), true);
+  msgView.setBigUint64(24, 1n, true);
+  msgView.setBigUint64(32, ptr(oob), true);
+  msgView.setBigUint64(40, BigInt(oob?.byteLength ?? 0), true);
+  msgView.setInt32(48, 0, true);
+}
+
+/**
+ * recvmsg(2) into b with ancillary data into oob. Returns n or -errno; the
+ * sender's address is then {@linkcode lastSockaddr}, and
+ * {@linkcode lastMsgResult} gives the control length and flags.
+ */
+export function recvmsg(fd: number, b: Uint8Array, oob: Uint8Array | null, flags: number): number {
+  fillMsghdr(b, oob, nameBuf, nameBuf.byteLength);
+  const r = ret(sym.recvmsg(fd, msg, flags));
+  nameLen[0] = msgView.getUint32(8, true);
+  return r;
+}
+
+/** The control-data length and msg_flags of the last recvmsg. */
+export function lastMsgResult(): [oobn: number, flags: number] {
+  return [Number(msgView.getBigUint64(40, true)), msgView.getInt32(48, true)];
+}
+
+/** sendmsg(2) of b with ancillary data oob to an encoded sockaddr (len 0: none). */
+export function sendmsg(
+  fd: number,
+  b: Uint8Array,
+  oob: Uint8Array | null,
+  sa: Uint8Array | null,
+  len: number,
+  flags: number,
+): number {
+  fillMsghdr(b, oob, sa, len);
+  return ret(sym.sendmsg(fd, msg, flags));
+}
+
+/** Most iovecs one writev takes (IOV_MAX). */
+export const IOV_MAX = 1024;
+const iovs = new Uint8Array(IOV_MAX * 16);
+const iovsView = new DataView(iovs.buffer);
+
+/** writev(2) of up to IOV_MAX buffers. */
+export function writev(fd: number, bufs: Uint8Array[]): number {
+  const n = Math.min(bufs.length, IOV_MAX);
+  for (let i = 0; i < n; i++) {
+    iovsView.setBigUint64(i * 16, ptr(bufs[i]), true);
+    iovsView.setBigUint64(i * 16 + 8, BigInt(bufs[i].byteLength), true);
+  }
+  return ret(sym.writev(fd, iovs, n));
+}
+
+/** splice(2) between two fds (one a pipe), no offsets. */
+export function splice(fdIn: number, fdOut: number, len: number, flags: number): number {
+  return ret(sym.splice(fdIn, null, fdOut, null, len, flags));
+}
+
+/** sendfile(2) from the file's current offset. */
+export function sendfile(outFd: number, inFd: number, count: number): number {
+  return ret(sym.sendfile(outFd, inFd, null, count));
+}
+
+const pipeFds = new Int32Array(2);
+
+/** pipe2(2); returns 0 and the fds in the result, or -errno. */
+export function pipe2(flags: number): [number, number, number] {
+  const r = ret(sym.pipe2(new Uint8Array(pipeFds.buffer), flags));
+  return [r, pipeFds[0], pipeFds[1]];
+}
+
+/** fcntl(2) with an int argument (F_DUPFD_CLOEXEC, F_GETFL, F_SETFL…). */
+export function fcntl(fd: number, cmd: number, arg: number): number {
+  return ret(sym.fcntl(fd, cmd, arg));
+}
+
+/** open(2) of a path. */
+export function open(path: string, flags: number, mode: number): number {
+  return ret(sym.open(new TextEncoder().encode(path + "\0"), flags, mode));
 }

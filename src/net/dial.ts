@@ -12,6 +12,7 @@ import { type ControlFunc, type netFD, socket } from "./fd_unix.ts";
 import { favoriteAddrFamily } from "./ipsock_posix.ts";
 import { checkTCPNetwork, DefaultResolver, internetAddrList, type Resolver } from "./lookup.ts";
 import type { Conn, Listener } from "./net.ts";
+import { checkDialPermission, checkListenPermission } from "./permission.ts";
 import { listenerBacklog } from "./sock_linux.ts";
 import { applyKeepAlive, sockaddrToTCP, TCPAddr, TCPConn, TCPListener } from "./tcpsock.ts";
 
@@ -103,6 +104,7 @@ async function dialTCP(
   signal: AbortSignal | null,
   control: ControlFunc | null,
 ): Promise<TCPConn> {
+  checkDialPermission(raddr.IP, raddr.Port);
   const [family, ipv6only] = favoriteAddrFamily(network, laddr, raddr, "dial");
   const dialOnce = () =>
     socket(
@@ -383,6 +385,11 @@ export interface ListenConfigOptions {
   Control?: ControlFunc | null;
   /** Keep-alive period for accepted conns, ms: 0 means 15 s, negative disables. */
   KeepAlive?: number;
+  /**
+   * Sets SO_REUSEPORT before bind, so several sockets (one per Worker) can
+   * listen on one port and the kernel spreads connections among them.
+   */
+  ReusePort?: boolean;
 }
 
 /** Listener configuration (Go's `net.ListenConfig`). */
@@ -391,11 +398,14 @@ export class ListenConfig {
   Control: ControlFunc | null;
   /** Keep-alive for accepted conns, ms: 0 means 15 s, negative disables. */
   KeepAlive: number;
+  /** SO_REUSEPORT before bind. */
+  ReusePort: boolean;
 
   /** Options not given take Go's defaults. */
   constructor(opts: ListenConfigOptions = {}) {
     this.Control = opts.Control ?? null;
     this.KeepAlive = opts.KeepAlive ?? 0;
+    this.ReusePort = opts.ReusePort ?? false;
   }
 
   /**
@@ -418,6 +428,7 @@ export class ListenConfig {
       throw new OpError("listen", network, null, null, err as Error);
     }
     try {
+      checkListenPermission(address, la.Port);
       const [family, ipv6only] = favoriteAddrFamily(network, la, null, "listen");
       const fd = await socket(
         network,
@@ -431,6 +442,7 @@ export class ListenConfig {
           addrFunc: sockaddrToTCP,
           backlog: listenerBacklog(),
           control: (fd) => this.Control?.(network, la.String(), fd),
+          reusePort: this.ReusePort,
           deadline: null,
           signal: null,
         },

@@ -7,17 +7,21 @@
  */
 
 import {
+  AF_INET,
   AF_INET6,
   IPPROTO_IPV6,
   IPV6_V6ONLY,
+  SO_BROADCAST,
   SO_ERROR,
   SO_REUSEADDR,
+  SO_REUSEPORT,
+  SOCK_DGRAM,
   SOCK_STREAM,
   SOL_SOCKET,
 } from "../../ffi/constants.ts";
 import { EALREADY, EINPROGRESS, EINTR, EISCONN, Errno, errnoErr } from "../../ffi/errno.ts";
 import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
-import { EOF, SyscallError } from "../poll/errors.ts";
+import { SyscallError } from "../poll/errors.ts";
 import type { Addr } from "./errors.ts";
 
 /** Wraps an Errno in a SyscallError naming the call; other errors pass (Go's wrapSyscallError). */
@@ -53,7 +57,7 @@ export class netFD {
     this.sotype = sotype;
     this.net = net;
     this.#addrFunc = addrFunc;
-    this.pfd = new FD(sysfd, sotype === SOCK_STREAM, sotype !== 2 /* SOCK_DGRAM */);
+    this.pfd = new FD(sysfd, sotype === SOCK_STREAM, sotype !== SOCK_DGRAM);
   }
 
   /** Registers with the poller. */
@@ -85,24 +89,6 @@ export class netFD {
   /** The network's address for a sockaddr. */
   addr(sa: RawSockaddr): Addr | null {
     return this.#addrFunc(sa);
-  }
-
-  /** Reads, wrapping Errno as `read: …`; EOF passes through unwrapped. */
-  async Read(p: Uint8Array): Promise<number> {
-    try {
-      return await this.pfd.Read(p);
-    } catch (err) {
-      throw err === EOF ? err : wrapSyscallError("read", err);
-    }
-  }
-
-  /** Writes all of p, wrapping Errno as `write: …`. */
-  async Write(p: Uint8Array): Promise<number> {
-    try {
-      return await this.pfd.Write(p);
-    } catch (err) {
-      throw wrapSyscallError("write", err);
-    }
   }
 
   /** Closes the fd (ErrNetClosing when already closed). */
@@ -143,9 +129,15 @@ export class netFD {
    * Binds, listens and registers (Go's netFD.listenStream). SO_REUSEADDR
    * lets a restarted server bind while old connections linger in TIME_WAIT.
    */
-  listenStream(laddr: RawSockaddr, backlog: number, ctrl: (fd: number) => void): void {
+  listenStream(
+    laddr: RawSockaddr,
+    backlog: number,
+    ctrl: (fd: number) => void,
+    reusePort = false,
+  ): void {
     try {
       this.pfd.SetsockoptInt(SOL_SOCKET, SO_REUSEADDR, 1);
+      if (reusePort) this.pfd.SetsockoptInt(SOL_SOCKET, SO_REUSEPORT, 1);
     } catch (err) {
       throw wrapSyscallError("setsockopt", err);
     }
@@ -159,6 +151,28 @@ export class netFD {
       this.pfd.Listen(backlog);
     } catch (err) {
       throw wrapSyscallError("listen", err);
+    }
+    this.init();
+    this.setAddr(this.addr(this.pfd.Getsockname()), null);
+  }
+
+  /**
+   * Binds a datagram socket and registers it (Go's netFD.listenDatagram).
+   * IPv4/IPv6 datagram sockets may send broadcasts, as Go sets SO_BROADCAST.
+   */
+  listenDatagram(laddr: RawSockaddr, ctrl: (fd: number) => void): void {
+    if (this.family === AF_INET || this.family === AF_INET6) {
+      try {
+        this.pfd.SetsockoptInt(SOL_SOCKET, SO_BROADCAST, 1);
+      } catch (err) {
+        throw wrapSyscallError("setsockopt", err);
+      }
+    }
+    this.pfd.RawControl(ctrl);
+    try {
+      this.pfd.Bind(laddr);
+    } catch (err) {
+      throw wrapSyscallError("bind", err);
     }
     this.init();
     this.setAddr(this.addr(this.pfd.Getsockname()), null);
@@ -269,6 +283,7 @@ export async function socket(
     control: (fd: number) => void;
     deadline: Date | null;
     signal: AbortSignal | null;
+    reusePort?: boolean;
   },
 ): Promise<netFD> {
   let s: number;
@@ -287,7 +302,8 @@ export async function socket(
       }
     }
     if (laddr !== null && raddr === null) {
-      fd.listenStream(laddr, opts.backlog, opts.control);
+      if (sotype === SOCK_DGRAM) fd.listenDatagram(laddr, opts.control);
+      else fd.listenStream(laddr, opts.backlog, opts.control, opts.reusePort);
     } else {
       await fd.dial(laddr, raddr!, opts.control, opts.deadline, opts.signal);
     }

@@ -233,22 +233,54 @@ export function LookupPort(network: string, service: string): Promise<number> {
 /** The networks Dial and Listen accept for IP sockets. */
 const ipNetworks = new Set(["tcp", "tcp4", "tcp6"]);
 
+/** The networks for UDP sockets. */
+const udpNetworks = new Set(["udp", "udp4", "udp6"]);
+
 /** Throws UnknownNetworkError for anything but an IP stream network. */
 export function checkTCPNetwork(network: string): void {
   if (!ipNetworks.has(network)) throw new UnknownNetworkError(network);
 }
 
+/** Throws UnknownNetworkError for anything but "udp", "udp4" or "udp6". */
+export function checkUDPNetwork(network: string): void {
+  if (!udpNetworks.has(network)) throw new UnknownNetworkError(network);
+}
+
+/** Builds the network's address (TCPAddr, UDPAddr) from a resolved IP, port and zone. */
+export type InetAddrFunc<A> = (ip: IP | null, port: number, zone: string) => A;
+
+function tcpAddr(ip: IP | null, port: number, zone: string): TCPAddr {
+  return new TCPAddr(ip, port, zone);
+}
+
 /**
- * Resolves "host:port" into the TCP addresses to try (Go's
- * internetAddrList), keeping only IPv4 for "tcp4" and IPv6 for "tcp6".
+ * Resolves "host:port" into the addresses to try (Go's internetAddrList),
+ * keeping only IPv4 for "tcp4"/"udp4" and IPv6 for "tcp6"/"udp6". The
+ * addresses are TCPAddrs unless inetaddr builds another kind.
  */
+export function internetAddrList(
+  resolver: Resolver,
+  signal: AbortSignal | null,
+  network: string,
+  addr: string,
+): Promise<TCPAddr[]>;
+export function internetAddrList<A>(
+  resolver: Resolver,
+  signal: AbortSignal | null,
+  network: string,
+  addr: string,
+  inetaddr: InetAddrFunc<A>,
+): Promise<A[]>;
 export async function internetAddrList(
   resolver: Resolver,
   signal: AbortSignal | null,
   network: string,
   addr: string,
-): Promise<TCPAddr[]> {
-  checkTCPNetwork(network);
+  inetaddr: InetAddrFunc<unknown> = tcpAddr,
+): Promise<unknown[]> {
+  if (!ipNetworks.has(network) && !udpNetworks.has(network)) {
+    throw new UnknownNetworkError(network);
+  }
   let host = "";
   let portnum = 0;
   if (addr !== "") {
@@ -256,7 +288,7 @@ export async function internetAddrList(
     [host, port] = SplitHostPort(addr);
     portnum = await resolver.LookupPort(signal, network, port);
   }
-  if (host === "") return [new TCPAddr(null, portnum)];
+  if (host === "") return [inetaddr(null, portnum, "")];
   const [literal, zone] = parseIPZone(host);
   const ips = literal !== null
     ? [{ IP: literal, Zone: zone }]
@@ -264,15 +296,30 @@ export async function internetAddrList(
   // A host that can bind [::] but not connect to it dials 0.0.0.0 too (Go issue 18806).
   if (ips.length === 1 && ips[0].IP.Equal(IPv6unspecified)) ips.push({ IP: IPv4zero, Zone: "" });
   const last = network[network.length - 1];
-  const out: TCPAddr[] = [];
+  const out: unknown[] = [];
   for (const ip of ips) {
     const is4 = ip.IP.To4() !== null;
     if (last === "4" && !is4) continue;
     if (last === "6" && (is4 || ip.IP.length !== 16)) continue;
-    out.push(new TCPAddr(ip.IP, portnum, ip.Zone));
+    out.push(inetaddr(ip.IP, portnum, ip.Zone));
   }
   if (out.length === 0) throw new AddrError(errNoSuitableAddress, host);
   return out;
+}
+
+/**
+ * The address Resolve*Addr returns from a resolved list (Go's
+ * addrList.forResolve): the first IPv6 address when a "tcp"/"udp" address
+ * is bracketed, otherwise the first IPv4 one; the first of all if none fits.
+ */
+export function forResolve<A extends { IP: IP | null }>(
+  addrs: A[],
+  network: string,
+  address: string,
+): A {
+  const want6 = (network === "tcp" || network === "udp") && address.includes("[");
+  const first = addrs.find((a) => (a.IP === null || a.IP.To4() !== null) !== want6);
+  return first ?? addrs[0];
 }
 
 /**
@@ -289,8 +336,7 @@ export async function internetAddrList(
  */
 export async function ResolveTCPAddr(network: string, address: string): Promise<TCPAddr> {
   if (network === "") network = "tcp";
+  checkTCPNetwork(network);
   const addrs = await internetAddrList(DefaultResolver, null, network, address);
-  const want6 = network === "tcp" && address.includes("[");
-  const first = addrs.find((a) => (a.IP === null || a.IP.To4() !== null) !== want6);
-  return first ?? addrs[0];
+  return forResolve(addrs, network, address);
 }

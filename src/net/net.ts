@@ -9,6 +9,8 @@ import { SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from "../../ffi/constants.ts";
 import { EOF } from "../poll/errors.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { type netFD, wrapSyscallError } from "./fd_unix.ts";
+import { File } from "./file.ts";
+import { type RawConn, rawConn } from "./rawconn.ts";
 
 /** A generic stream-oriented network connection (Go's `net.Conn`). */
 export interface Conn {
@@ -88,9 +90,9 @@ export class conn implements Conn {
   async Read(b: Uint8Array): Promise<number> {
     try {
       checkBuffer(b);
-      return await this.fd.Read(b);
+      return await this.fd.pfd.Read(b);
     } catch (err) {
-      throw err === EOF ? err : this.opError("read", err);
+      throw err === EOF ? err : this.opError("read", wrapSyscallError("read", err));
     }
   }
 
@@ -98,9 +100,9 @@ export class conn implements Conn {
   async Write(b: Uint8Array): Promise<number> {
     try {
       checkBuffer(b);
-      return await this.fd.Write(b);
+      return await this.fd.pfd.Write(b);
     } catch (err) {
-      throw this.opError("write", err);
+      throw this.opError("write", wrapSyscallError("write", err));
     }
   }
 
@@ -161,6 +163,35 @@ export class conn implements Conn {
   /** Sets the size of the kernel's send buffer (SO_SNDBUF). */
   SetWriteBuffer(bytes: number): void {
     this.setsockopt(SOL_SOCKET, SO_SNDBUF, bytes);
+  }
+
+  /** Raw access to the fd (Go's SyscallConn): Control, and Read/Write that park on the poller. */
+  SyscallConn(): RawConn {
+    return new rawConn(this.fd);
+  }
+
+  /**
+   * A duplicate of the connection's fd as a File the caller owns and must
+   * Close (Go's File); the conn stays usable.
+   */
+  File(): File {
+    try {
+      return new File(
+        this.fd.pfd.Dup(),
+        `${this.fd.net}:${this.fd.laddr?.String()}->${this.fd.raddr?.String()}`,
+      );
+    } catch (err) {
+      throw this.opError("file", wrapSyscallError("dup", err));
+    }
+  }
+
+  /** Writes all of bufs with writev(2), for {@linkcode Buffers}. */
+  async writeBuffers(bufs: Uint8Array[]): Promise<number> {
+    try {
+      return await this.fd.pfd.Writev(bufs);
+    } catch (err) {
+      throw this.opError("writev", wrapSyscallError("writev", err));
+    }
   }
 
   /** setsockopt with an int, as a "set" OpError on failure. */

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK } from "../../ffi/constants.ts";
+import { F_DUPFD_CLOEXEC, MSG_NOSIGNAL, SOCK_CLOEXEC, SOCK_NONBLOCK } from "../../ffi/constants.ts";
 import { EAGAIN, ECONNABORTED, EINTR, errnoErr } from "../../ffi/errno.ts";
 import * as libc from "../../ffi/libc.ts";
 import {
@@ -133,6 +133,46 @@ export class FD {
     if (this.#mu.rwunlock(read)) this.#destroy();
   }
 
+  /** Takes the read lock (Go's readLock); throws ErrNetClosing when closed. */
+  readLock(): Promise<void> {
+    return this.#lock(true);
+  }
+
+  /** Releases the read lock. */
+  readUnlock(): void {
+    this.#unlock(true);
+  }
+
+  /** Takes the write lock (Go's writeLock); throws ErrNetClosing when closed. */
+  writeLock(): Promise<void> {
+    return this.#lock(false);
+  }
+
+  /** Releases the write lock. */
+  writeUnlock(): void {
+    this.#unlock(false);
+  }
+
+  /** Fails at once when closing or past the deadline for this direction (Go's prepareRead/Write). */
+  prepare(read: boolean): void {
+    const err = this.#pd!.check(read);
+    if (err !== pollNoError) throw pollError(err);
+  }
+
+  /** Parks until readable, or throws the closing/deadline sentinel. */
+  async waitRead(): Promise<void> {
+    let w = this.#pd!.waitRead();
+    if (typeof w !== "number") w = await w;
+    if (w !== pollNoError) throw pollError(w);
+  }
+
+  /** Parks until writable, or throws the closing/deadline sentinel. */
+  async waitWrite(): Promise<void> {
+    let w = this.#pd!.waitWrite();
+    if (typeof w !== "number") w = await w;
+    if (w !== pollNoError) throw pollError(w);
+  }
+
   /**
    * Closes the fd: waiters are woken with ErrNetClosing and the fd itself
    * is closed when the last operation using it returns. Throws
@@ -253,12 +293,159 @@ export class FD {
   async WaitWrite(): Promise<void> {
     this.#incref();
     try {
-      let w = this.#pd!.waitWrite();
-      if (typeof w !== "number") w = await w;
-      if (w !== pollNoError) throw pollError(w);
+      await this.waitWrite();
     } finally {
       this.#decref();
     }
+  }
+
+  /**
+   * Receives one datagram (recvfrom): resolves the byte count and the
+   * sender's address. A datagram longer than p is truncated to it.
+   */
+  async ReadFrom(p: Uint8Array): Promise<[number, RawSockaddr]> {
+    await this.readLock();
+    try {
+      this.prepare(true);
+      for (;;) {
+        const n = libc.recvfrom(this.Sysfd, p, 0);
+        if (n >= 0) {
+          const sa = libc.lastSockaddr();
+          return [n, decodeSockaddr(sa, sa.byteLength)];
+        }
+        if (n === eagain) await this.waitRead();
+        else if (n !== eintr) throw errnoErr(-n);
+      }
+    } finally {
+      this.readUnlock();
+    }
+  }
+
+  /** Sends one datagram to sa (sendto). */
+  async WriteTo(p: Uint8Array, sa: RawSockaddr): Promise<number> {
+    await this.writeLock();
+    try {
+      this.prepare(false);
+      for (;;) {
+        const len = encodeSockaddr(sa);
+        if (len < 0) throw errnoErr(22);
+        const n = libc.sendto(this.Sysfd, p, MSG_NOSIGNAL, saBuf, len);
+        if (n >= 0) return n;
+        if (n === eagain) await this.waitWrite();
+        else if (n !== eintr) throw errnoErr(-n);
+      }
+    } finally {
+      this.writeUnlock();
+    }
+  }
+
+  /**
+   * Receives a message with ancillary data (recvmsg): resolves the byte
+   * count, the control-data length, the msg flags and the sender.
+   */
+  async ReadMsg(
+    p: Uint8Array,
+    oob: Uint8Array | null,
+  ): Promise<[number, number, number, RawSockaddr]> {
+    await this.readLock();
+    try {
+      this.prepare(true);
+      for (;;) {
+        const n = libc.recvmsg(this.Sysfd, p, oob, 0);
+        if (n >= 0) {
+          const [oobn, flags] = libc.lastMsgResult();
+          const sa = libc.lastSockaddr();
+          return [n, oobn, flags, decodeSockaddr(sa, sa.byteLength)];
+        }
+        if (n === eagain) await this.waitRead();
+        else if (n !== eintr) throw errnoErr(-n);
+      }
+    } finally {
+      this.readUnlock();
+    }
+  }
+
+  /** Sends a message with ancillary data (sendmsg), to sa or the connected peer (null). */
+  async WriteMsg(p: Uint8Array, oob: Uint8Array | null, sa: RawSockaddr | null): Promise<number> {
+    await this.writeLock();
+    try {
+      this.prepare(false);
+      for (;;) {
+        let len = 0;
+        if (sa !== null) {
+          len = encodeSockaddr(sa);
+          if (len < 0) throw errnoErr(22);
+        }
+        const n = libc.sendmsg(this.Sysfd, p, oob, sa === null ? null : saBuf, len, MSG_NOSIGNAL);
+        if (n >= 0) return n;
+        if (n === eagain) await this.waitWrite();
+        else if (n !== eintr) throw errnoErr(-n);
+      }
+    } finally {
+      this.writeUnlock();
+    }
+  }
+
+  /**
+   * Writes all the buffers with writev(2), IOV_MAX at a time, as Go's
+   * FD.Writev; resolves the total written.
+   */
+  async Writev(bufs: Uint8Array[]): Promise<number> {
+    await this.writeLock();
+    try {
+      this.prepare(false);
+      let pending = bufs.filter((b) => b.byteLength > 0);
+      let total = 0;
+      while (pending.length > 0) {
+        const n = libc.writev(this.Sysfd, pending);
+        if (n === eagain) {
+          await this.waitWrite();
+          continue;
+        }
+        if (n === eintr) continue;
+        if (n < 0) throw errnoErr(-n);
+        total += n;
+        // Drop what was written, keeping the tail of a partly written buffer.
+        let left = n;
+        let i = 0;
+        while (i < pending.length && left >= pending[i].byteLength) left -= pending[i++].byteLength;
+        pending = pending.slice(i);
+        if (left > 0) pending[0] = pending[0].subarray(left);
+      }
+      return total;
+    } finally {
+      this.writeUnlock();
+    }
+  }
+
+  /**
+   * Calls f with the raw fd until it returns true, parking until readable
+   * between calls (Go's FD.RawRead).
+   */
+  async RawRead(f: (fd: number) => boolean): Promise<void> {
+    await this.readLock();
+    try {
+      this.prepare(true);
+      while (!f(this.Sysfd)) await this.waitRead();
+    } finally {
+      this.readUnlock();
+    }
+  }
+
+  /** Calls f with the raw fd until it returns true, parking until writable between calls. */
+  async RawWrite(f: (fd: number) => boolean): Promise<void> {
+    await this.writeLock();
+    try {
+      this.prepare(false);
+      while (!f(this.Sysfd)) await this.waitWrite();
+    } finally {
+      this.writeUnlock();
+    }
+  }
+
+  /** A close-on-exec duplicate of the fd (Go's FD.Dup), owned by the caller. */
+  Dup(): number {
+    return this.#call(() => libc.fcntl(this.Sysfd, F_DUPFD_CLOEXEC, 0));
   }
 
   #setDeadline(t: Date | null, read: boolean, write: boolean): void {
