@@ -207,6 +207,8 @@ export class FD {
         const n = libc.recv(this.Sysfd, b, 0);
         if (n > 0) {
           this.#drained = this.IsStream && n < b.byteLength;
+          // Reads that never park would otherwise starve Deno's timers.
+          if (this.#poller.yieldDue()) await this.#poller.yield();
           return n;
         }
         if (n === 0) {
@@ -245,7 +247,10 @@ export class FD {
         const chunk = nn === 0 && max === total ? p : p.subarray(nn, max);
         const n = libc.send(this.Sysfd, chunk, MSG_NOSIGNAL);
         if (n > 0) nn += n;
-        if (nn === total) return nn;
+        if (nn === total) {
+          if (this.#poller.yieldDue()) await this.#poller.yield();
+          return nn;
+        }
         if (n === eagain) {
           let w = pd.waitWrite();
           if (typeof w !== "number") w = await w;

@@ -230,6 +230,23 @@ const LOOP_RUNNING = 1;
 const LOOP_WAITING = 2;
 
 /**
+ * A macrotask turn, so Deno's timers and native ops run while the poller
+ * spins (microtask-only yields starve them). A fresh channel each time: a
+ * long-lived port keeps the process alive or loses its ref state.
+ */
+function macrotask(): Promise<void> {
+  const { port1, port2 } = new MessageChannel();
+  return new Promise<void>((resolve) => {
+    port1.onmessage = () => {
+      port1.close();
+      port2.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
+}
+
+/**
  * The poller: owns the epoll instance, the pollDesc table and the deadline
  * heap, and runs a loop only while somebody is parked, so an idle process
  * holds no pending op and can exit.
@@ -253,11 +270,15 @@ export class Poller {
   #waitUntil = Infinity;
   #open = 0;
   #idleWaiters: (() => void)[] = [];
+  /** When Deno's event loop last got a turn (wall ms); kept across loop runs. */
+  #lastYield = performance.now();
+  #opsSinceCheck = 0;
   /** Counters for profiling: non-blocking polls, thread waits, events dispatched. */
-  readonly stats: { polls: number; waits: number; events: number } = {
+  readonly stats: { polls: number; waits: number; events: number; yields: number } = {
     polls: 0,
     waits: 0,
     events: 0,
+    yields: 0,
   };
 
   constructor(opts: PollerOptions = {}) {
@@ -320,6 +341,23 @@ export class Poller {
     return new Promise((resolve) => this.#idleWaiters.push(resolve));
   }
 
+  /**
+   * Whether I/O that completes without parking has run long enough that
+   * Deno's timers and native ops are owed a turn. Cheap: it looks at the
+   * clock only every 64 calls.
+   */
+  yieldDue(): boolean {
+    if ((++this.#opsSinceCheck & 63) !== 0) return false;
+    return performance.now() - this.#lastYield >= this.yieldEveryMs;
+  }
+
+  /** Gives Deno's event loop a turn (a macrotask). */
+  async yield(): Promise<void> {
+    await macrotask();
+    this.stats.yields++;
+    this.#lastYield = performance.now();
+  }
+
   /** Arms t for when, waking a blocking wait if t is now the earliest. */
   schedule(t: Timer, when: number): void {
     this.timers.modify(t, when);
@@ -374,7 +412,6 @@ export class Poller {
     // Spin and yield timing is wall time; deadlines use the (injectable) clock.
     let now = performance.now();
     let lastEvent = now;
-    let lastYield = now;
     try {
       while (this.#parked > 0) {
         const n = this.#epoll.poll(this.#spinBuf);
@@ -384,12 +421,8 @@ export class Poller {
         if (n > 0) lastEvent = now;
         this.runTimers();
         if (this.#parked === 0) break;
-        if (now - lastYield >= this.yieldEveryMs) {
-          // A zero-timeout wait on the worker thread is a macrotask turn:
-          // Deno's timers and native ops run while it is in flight.
-          const m = await this.#epoll.wait(this.#waitBuf, 0);
-          if (m > 0) this.#dispatch(this.#waitBuf, m);
-          lastYield = performance.now();
+        if (now - this.#lastYield >= this.yieldEveryMs) {
+          await this.yield();
           continue;
         }
         if (now - lastEvent < this.spinMs) {
@@ -405,7 +438,7 @@ export class Poller {
         const m = await this.#epoll.wait(this.#waitBuf, timeout);
         this.#state = LOOP_RUNNING;
         now = performance.now();
-        lastYield = now;
+        this.#lastYield = now;
         if (m > 0) {
           this.#dispatch(this.#waitBuf, m);
           lastEvent = now;

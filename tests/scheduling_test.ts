@@ -1,0 +1,80 @@
+// The poller's manners: Deno's own timers keep their schedule while it
+// spins under load, and an idle server burns no CPU.
+import { assert } from "@std/assert";
+import { bounded, pair } from "./_util.ts";
+
+Deno.test("setInterval(10 ms) stays within 10 ms of schedule during ping-pong load", () =>
+  bounded(10000, async () => {
+    const { ln, client, server } = await pair();
+    const lateness: number[] = [];
+    let last = performance.now();
+    const timer = setInterval(() => {
+      const now = performance.now();
+      lateness.push(now - last - 10);
+      last = now;
+    }, 10);
+    let rounds = 0;
+    try {
+      const echo = (async () => {
+        const b = new Uint8Array(32);
+        try {
+          for (;;) {
+            const n = await server.Read(b);
+            await server.Write(b.subarray(0, n));
+          }
+        } catch {
+          // Closed at the end.
+        }
+      })();
+      const msg = new Uint8Array(32);
+      const b = new Uint8Array(32);
+      const end = performance.now() + 1000;
+      while (performance.now() < end) {
+        await client.Write(msg);
+        let got = 0;
+        while (got < 32) got += await client.Read(b);
+        rounds++;
+      }
+      client.Close();
+      await echo;
+    } finally {
+      clearInterval(timer);
+      server.Close();
+      ln.Close();
+    }
+    assert(rounds > 1000, `only ${rounds} round trips`);
+    assert(lateness.length >= 80, `only ${lateness.length} ticks in 1 s`);
+    const worst = Math.max(...lateness);
+    assert(worst < 10, `a 10 ms tick ran ${worst.toFixed(1)} ms late (${rounds} round trips)`);
+  }));
+
+Deno.test("an idle server uses no CPU over 3 s", () =>
+  bounded(15000, async () => {
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-ffi", "--allow-read", "--allow-net", "examples/echo_server.ts", "0"],
+      stdout: "piped",
+      stderr: "inherit",
+    }).spawn();
+    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    try {
+      let out = "";
+      while (!out.includes("\n")) out += (await reader.read()).value ?? "";
+      // Let start-up work (JIT, module loading) finish first.
+      await new Promise((r) => setTimeout(r, 500));
+      // Read through a child: Deno grants /proc/PID only with --allow-all.
+      const ticks = () => {
+        const out = new Deno.Command("cat", { args: [`/proc/${child.pid}/stat`] }).outputSync();
+        const stat = new TextDecoder().decode(out.stdout);
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        return Number(f[11]) + Number(f[12]);
+      };
+      const t0 = ticks();
+      await new Promise((r) => setTimeout(r, 3000));
+      const used = ticks() - t0; // clock ticks of 10 ms
+      assert(used <= 1, `idle server used ${used * 10} ms of CPU in 3 s`);
+    } finally {
+      child.kill();
+      await child.status;
+      await reader.cancel();
+    }
+  }));
