@@ -33,7 +33,7 @@ export {
 } from "./src/net/dial.ts";
 export type { ListenConfigOptions } from "./src/net/dial.ts";
 export type { ControlFunc } from "./src/net/fd_unix.ts";
-export { type Conn, conn, type Listener } from "./src/net/net.ts";
+export { type Conn, conn, type Listener, type PacketConn } from "./src/net/net.ts";
 export { type DenoReader, type Reader, TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
 export { Buffers, type BuffersWriter, type Writer } from "./src/net/writev.ts";
 export { File, OpenFile } from "./src/net/file.ts";

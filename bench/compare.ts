@@ -1,19 +1,183 @@
-// Side-by-side harness: the same workloads against netpoll and Deno native
-// servers in one run. Server pinned to core 0, load on core 1 (taskset).
-// Usage: deno run -A bench/compare.ts [--rounds N] [--duration S] [--json FILE]
+// Side-by-side harness (issue 6): the same workloads against netpoll, Deno
+// native, Node's node:net and Go's net (GOMAXPROCS=1), in interleaved rounds,
+// median per cell. Server pinned to core 0, load on core 1 (taskset).
 //
-// Workloads: HTTP hello under wrk -t1 -c64 (req/s, server CPU µs/req) and
-// 32-byte ping-pong over one connection (p50/p99 RTT, µs).
+// Usage: deno run -A bench/compare.ts [--rounds N] [--duration S]
+//          [--only http,pipeline,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go]
+//          [--conns N] [--pings N] [--bulk-mib N] [--churn-seconds S]
+//          [--client own|go] [--json FILE] [--svg FILE]
+//
+// Workloads and metrics:
+//   http      wrk -t1 -c64 -dS: requests/s; server CPU µs/request = (utime+stime
+//             of all the server's threads from /proc/PID/stat over the run) / requests
+//   pipeline  the same with 16 pipelined requests per write (bench/pipeline.lua)
+//   pingpong  32-byte ping-pong over one connection, each impl's own client: p50/p99 RTT µs,
+//             and server CPU µs/ping (as for http, over the client's whole run)
+//   bulk      one connection, 256 MiB in 64 KiB writes read back concurrently: MB/s (1e6 B)
+//   churn     4 concurrent loops of dial, write 1 B, read 1 B, close for ~3 s: conns/s
+//   idle      N concurrent conns (default 10,000), each with a 30 s read deadline on the
+//             server, then one 32-byte ping each: failures, total ms (connect + ping),
+//             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
+//
+// Missing peers (wrk, node, go) are reported as "missing", never faked.
+// Every child process is started here and killed by its PID, also on error.
 
 const args = Deno.args;
-const flag = (name: string, def: string) => {
+function flag(name: string, def: string): string {
   const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : def;
-};
+  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
+}
+const root = new URL("..", import.meta.url).pathname;
 const rounds = Number(flag("--rounds", "3"));
 const duration = Number(flag("--duration", "5"));
-const jsonOut = flag("--json", "");
-const root = new URL("..", import.meta.url).pathname;
+const conns = Number(flag("--conns", "10000"));
+const pings = Number(flag("--pings", "20000"));
+const bulkBytes = Number(flag("--bulk-mib", "256")) * (1 << 20);
+const churnSeconds = Number(flag("--churn-seconds", "3"));
+const clientKind = flag("--client", "own");
+const jsonOut = flag("--json", `${root}bench/results/latest.json`);
+const svgOut = flag("--svg", `${root}bench/results/chart.svg`);
+const ALL_WORKLOADS = ["http", "pipeline", "pingpong", "bulk", "churn", "idle"] as const;
+type Workload = typeof ALL_WORKLOADS[number];
+const ALL_IMPLS = ["netpoll", "deno", "node", "go"] as const;
+type Impl = typeof ALL_IMPLS[number];
+const workloads = flag("--only", ALL_WORKLOADS.join(",")).split(",") as Workload[];
+const impls = flag("--impls", ALL_IMPLS.join(",")).split(",") as Impl[];
+for (const w of workloads) {
+  if (!ALL_WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
+}
+for (const i of impls) if (!ALL_IMPLS.includes(i)) throw new Error(`unknown impl ${i}`);
+for (const [k, v] of [["--rounds", rounds], ["--duration", duration], ["--conns", conns]]) {
+  if (!(Number(v) > 0) || Number(v) > 1e6) throw new Error(`bad ${k} ${v}`);
+}
+
+// ---------------------------------------------------------------- processes
+
+const decoder = new TextDecoder();
+const live = new Set<Proc>();
+
+/** A child process started by this harness, its stdout split into lines. */
+class Proc {
+  readonly child: Deno.ChildProcess;
+  readonly pid: number;
+  readonly lines: string[] = [];
+  stderrTail = "";
+  #wake: (() => void) | null = null;
+  #done = false;
+  readonly #pumps: Promise<void>;
+
+  constructor(readonly cmd: string[], opts: { env?: Record<string, string>; stdin?: boolean }) {
+    this.child = new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
+      cwd: root,
+      env: opts.env,
+      stdin: opts.stdin ? "piped" : "null",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.pid = this.child.pid;
+    live.add(this);
+    this.#pumps = Promise.all([this.#pumpOut(), this.#pumpErr()]).then(() => {});
+  }
+
+  async #pumpOut(): Promise<void> {
+    let part = "";
+    try {
+      for await (const chunk of this.child.stdout.pipeThrough(new TextDecoderStream())) {
+        part += chunk;
+        let nl;
+        while ((nl = part.indexOf("\n")) >= 0) {
+          this.lines.push(part.slice(0, nl));
+          part = part.slice(nl + 1);
+        }
+        this.#wake?.();
+      }
+    } catch {
+      // Killed.
+    }
+    if (part) this.lines.push(part);
+    this.#done = true;
+    this.#wake?.();
+  }
+
+  async #pumpErr(): Promise<void> {
+    try {
+      for await (const chunk of this.child.stderr.pipeThrough(new TextDecoderStream())) {
+        this.stderrTail = (this.stderrTail + chunk).slice(-2000);
+      }
+    } catch {
+      // Killed.
+    }
+  }
+
+  /** The next stdout line, waiting at most timeoutMs. */
+  async line(timeoutMs: number): Promise<string> {
+    const end = Date.now() + timeoutMs;
+    while (this.lines.length === 0) {
+      if (this.#done) throw new Error(`${this.name()} exited: ${this.stderrTail.trim()}`);
+      const left = end - Date.now();
+      if (left <= 0) throw new Error(`${this.name()}: no output in ${timeoutMs} ms`);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await new Promise<void>((resolve) => {
+        this.#wake = resolve;
+        timer = setTimeout(resolve, left);
+      });
+      clearTimeout(timer);
+      this.#wake = null;
+    }
+    return this.lines.shift()!;
+  }
+
+  /** Waits for the exit at most timeoutMs, then kills; resolves stdout. */
+  async wait(timeoutMs: number): Promise<{ ok: boolean; out: string }> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = new Promise<null>((r) => timer = setTimeout(() => r(null), timeoutMs));
+    const st = await Promise.race([this.child.status, timedOut]);
+    clearTimeout(timer);
+    if (st === null) {
+      await this.kill();
+      throw new Error(`${this.name()}: timed out after ${timeoutMs} ms`);
+    }
+    await this.#pumps;
+    live.delete(this);
+    return { ok: st.success, out: this.lines.join("\n") };
+  }
+
+  /** SIGTERM to this PID, SIGKILL after 3 s. */
+  async kill(): Promise<void> {
+    if (!live.has(this)) return;
+    live.delete(this);
+    try {
+      this.child.kill("SIGTERM");
+    } catch {
+      // Already gone.
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((r) => timer = setTimeout(() => r(null), 3000));
+    if (await Promise.race([this.child.status, late]) === null) {
+      try {
+        this.child.kill("SIGKILL");
+      } catch {
+        // Already gone.
+      }
+      await this.child.status;
+    }
+    clearTimeout(timer);
+    await this.#pumps;
+  }
+
+  name(): string {
+    return this.cmd.filter((a) => !a.startsWith("-")).slice(-3).join(" ");
+  }
+}
+
+async function killAll(): Promise<void> {
+  await Promise.all([...live].map((p) => p.kill()));
+}
+const onInterrupt = () => {
+  killAll().finally(() => Deno.exit(130));
+};
+Deno.addSignalListener("SIGINT", onInterrupt);
 
 function has(cmd: string, a: string[]): boolean {
   try {
@@ -22,133 +186,722 @@ function has(cmd: string, a: string[]): boolean {
     return false;
   }
 }
-const taskset = has("taskset", ["-c", "0", "true"]);
+const taskset = has("taskset", ["-c", "0", "true"]) && navigator.hardwareConcurrency >= 2;
 const pin = (core: number, cmd: string[]) =>
   taskset ? ["taskset", "-c", String(core), ...cmd] : cmd;
+const haveWrk = has("wrk", ["-v"]) || has("sh", ["-c", "command -v wrk"]);
+const haveNode = has("node", ["--version"]);
+const haveGo = has("go", ["version"]);
+const havePrlimit = has("prlimit", ["--version"]);
+const clkTck = Number(
+  new TextDecoder().decode(new Deno.Command("getconf", { args: ["CLK_TCK"] }).outputSync().stdout)
+    .trim(),
+) || 100;
+
+/** utime+stime of a process (the sum over all its threads), in µs. */
+function cpuMicros(pid: number): number {
+  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * (1e6 / clkTck);
+}
+
+/** VmRSS of a process, in bytes. */
+function rssBytes(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(Deno.readTextFileSync(`/proc/${pid}/status`));
+  if (!m) throw new Error(`no VmRSS for ${pid}`);
+  return Number(m[1]) * 1024;
+}
+
+/** RLIMIT_NOFILE of this process (inherited by the children), soft and hard. */
+function nofile(): { soft: number; hard: number } {
+  const m = /Max open files\s+(\S+)\s+(\S+)/.exec(Deno.readTextFileSync("/proc/self/limits"));
+  const n = (s: string | undefined) => s === "unlimited" ? Infinity : Number(s ?? 1024);
+  return { soft: n(m?.[1]), hard: n(m?.[2]) };
+}
+
+// ------------------------------------------------------------ Go binaries
+
+let goDir = "";
+let goError = "";
+async function buildGo(): Promise<void> {
+  if (!haveGo || !impls.includes("go") && clientKind !== "go" && !workloads.includes("idle")) {
+    return;
+  }
+  goDir = await Deno.makeTempDir({ prefix: "netpoll-bench-go-" });
+  for (
+    const [out, src] of [
+      ["http", "bench/servers/go/http.go"],
+      ["echo", "bench/servers/go/echo.go"],
+      ["client", "bench/clients/go/client.go"],
+    ]
+  ) {
+    const p = new Proc(["go", "build", "-o", `${goDir}/${out}`, src], {
+      env: { CGO_ENABLED: "0", GOFLAGS: "-mod=mod" },
+    });
+    const r = await p.wait(300_000);
+    if (!r.ok) {
+      goError = `go build ${src}: ${p.stderrTail.trim()}`;
+      return;
+    }
+  }
+}
+
+// ---------------------------------------------------------------- impls
+
+const denoRun = (perms: string[], script: string, rest: string[] = []) => [
+  "deno",
+  "run",
+  ...perms,
+  script,
+  ...rest,
+];
+const NETPOLL = ["--allow-ffi", "--allow-read", "--allow-net"];
+const GC = ["--v8-flags=--expose-gc"];
+
+interface ImplDef {
+  available: () => string | null; // null when available, else why not
+  http: string[];
+  echo: string[];
+  idle: string[];
+  env?: Record<string, string>;
+  client: (mode: string, addr: string, arg: string) => string[];
+}
+
+const goClient = (mode: string, addr: string, arg: string) => [
+  `${goDir}/client`,
+  mode,
+  addr,
+  arg,
+];
+const goReady = () => !haveGo ? "missing" : goError ? "build failed" : null;
+
+const defs: Record<Impl, ImplDef> = {
+  netpoll: {
+    available: () => null,
+    http: denoRun(NETPOLL, "examples/http_hello.ts", ["0"]),
+    echo: denoRun(NETPOLL, "examples/echo_server.ts", ["0"]),
+    idle: denoRun([...NETPOLL, ...GC], "bench/servers/netpoll_idle.ts", ["0"]),
+    client: (mode, addr, arg) =>
+      denoRun(["-A"], "bench/clients/deno_client.ts", [mode, "netpoll", addr, arg]),
+  },
+  deno: {
+    available: () => null,
+    http: denoRun(["--allow-net"], "bench/servers/deno_http.ts", ["0"]),
+    echo: denoRun(["--allow-net"], "bench/servers/deno_echo.ts", ["0"]),
+    idle: denoRun(["--allow-net", ...GC], "bench/servers/deno_echo.ts", ["0", "idle"]),
+    client: (mode, addr, arg) =>
+      denoRun(["-A"], "bench/clients/deno_client.ts", [mode, "deno", addr, arg]),
+  },
+  node: {
+    available: () => haveNode ? null : "missing",
+    http: ["node", "bench/servers/node_http.mjs", "0"],
+    echo: ["node", "bench/servers/node_echo.mjs", "0"],
+    idle: ["node", "--expose-gc", "bench/servers/node_echo.mjs", "0", "idle"],
+    client: (mode, addr, arg) => ["node", "bench/clients/node_client.mjs", mode, addr, arg],
+  },
+  go: {
+    available: goReady,
+    // The built binaries, so that the PID measured is the server's own.
+    get http() {
+      return [`${goDir}/http`, "0"];
+    },
+    get echo() {
+      return [`${goDir}/echo`, "0"];
+    },
+    get idle() {
+      return [`${goDir}/echo`, "0", "idle"];
+    },
+    env: { GOMAXPROCS: "1" },
+    client: goClient,
+  },
+};
+
+function clientFor(impl: Impl): (mode: string, addr: string, arg: string) => string[] {
+  if (clientKind === "go") {
+    if (goReady()) throw new Error(`--client go: go ${goReady()}`);
+    return goClient;
+  }
+  return defs[impl].client;
+}
 
 interface Server {
-  child: Deno.ChildProcess;
+  proc: Proc;
   addr: string;
   pid: number;
 }
 
-async function startServer(cmd: string[]): Promise<Server> {
-  const full = pin(0, cmd);
-  const child = new Deno.Command(full[0], {
-    args: full.slice(1),
-    cwd: root,
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
-  let out = "";
-  while (!out.includes("\n")) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`server ${cmd.join(" ")} exited`);
-    out += value;
-  }
-  reader.releaseLock();
-  const m = /listening on (\S+)/.exec(out);
-  if (!m) throw new Error(`no address from ${cmd.join(" ")}: ${out}`);
-  return { child, addr: m[1], pid: child.pid };
-}
-
-async function stopServer(s: Server): Promise<void> {
-  s.child.kill("SIGTERM");
-  await s.child.status;
-  await s.child.stdout.cancel().catch(() => {});
-}
-
-/** utime+stime of a process (all threads), in µs. */
-function cpuMicros(pid: number): number {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  const ticks = Number(fields[11]) + Number(fields[12]);
-  return ticks * (1e6 / 100);
-}
-
-const servers: Record<string, { http: string[]; echo: string[] }> = {
-  netpoll: {
-    http: ["deno", "run", "--allow-ffi", "--allow-read", "examples/http_hello.ts", "0"],
-    echo: ["deno", "run", "--allow-ffi", "--allow-read", "examples/echo_server.ts", "0"],
-  },
-  deno: {
-    http: ["deno", "run", "--allow-net", "bench/servers/deno_http.ts", "0"],
-    echo: ["deno", "run", "--allow-net", "bench/servers/deno_echo.ts", "0"],
-  },
-};
-
-async function httpRound(impl: string): Promise<{ rps: number; cpuPerReq: number }> {
-  const s = await startServer(servers[impl].http);
+async function startServer(cmd: string[], env?: Record<string, string>, wrap: string[] = []) {
+  const proc = new Proc(pin(0, [...wrap, ...cmd]), { env });
   try {
-    // Warm up the JIT and connections.
-    new Deno.Command("wrk", { args: ["-t1", "-c64", "-d1s", `http://${s.addr}/`], stdout: "null" })
-      .outputSync();
-    const cpu0 = cpuMicros(s.pid);
-    const cmd = pin(1, ["wrk", "-t1", "-c64", `-d${duration}s`, `http://${s.addr}/`]);
-    const out = new Deno.Command(cmd[0], { args: cmd.slice(1) }).outputSync();
-    const cpu1 = cpuMicros(s.pid);
-    const text = new TextDecoder().decode(out.stdout);
-    const m = /Requests\/sec:\s+([\d.]+)/.exec(text);
-    const total = /(\d+) requests in/.exec(text);
-    if (!m || !total) throw new Error(`wrk output: ${text}`);
-    return { rps: Number(m[1]), cpuPerReq: (cpu1 - cpu0) / Number(total[1]) };
-  } finally {
-    await stopServer(s);
+    const line = await proc.line(30_000);
+    const m = /listening on (\S+)/.exec(line);
+    if (!m) throw new Error(`no address from ${cmd.join(" ")}: ${line}`);
+    return { proc, addr: m[1], pid: proc.pid } as Server;
+  } catch (err) {
+    await proc.kill();
+    throw err;
   }
 }
 
-async function pingRound(impl: string): Promise<{ p50: number; p99: number }> {
-  const s = await startServer(servers[impl].echo);
+async function withServer<T>(
+  cmd: string[],
+  env: Record<string, string> | undefined,
+  fn: (s: Server) => Promise<T>,
+  wrap: string[] = [],
+): Promise<T> {
+  const s = await startServer(cmd, env, wrap);
   try {
-    const cmd = pin(1, ["deno", "run", "-A", "bench/pingpong_client.ts", impl, s.addr, "20000"]);
-    const out = new Deno.Command(cmd[0], { args: cmd.slice(1), cwd: root }).outputSync();
-    if (!out.success) throw new Error(new TextDecoder().decode(out.stderr));
-    return JSON.parse(new TextDecoder().decode(out.stdout));
+    return await fn(s);
   } finally {
-    await stopServer(s);
+    await s.proc.kill();
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const impls = ["netpoll", "deno"];
-const results: Record<string, Record<string, number[]>> = {};
-for (const impl of impls) results[impl] = { rps: [], cpuPerReq: [], p50: [], p99: [] };
-const haveWrk = has("wrk", ["--version"]) || has("sh", ["-c", "command -v wrk"]);
+/** Runs a load client to completion (bounded) and parses its last JSON line. */
+async function runClient(cmd: string[], timeoutMs: number): Promise<Record<string, number>> {
+  const p = new Proc(pin(1, cmd), {});
+  try {
+    const r = await p.wait(timeoutMs);
+    if (!r.ok) throw new Error(`${p.name()} failed: ${p.stderrTail.trim()}`);
+    const last = r.out.trim().split("\n").pop() ?? "";
+    return JSON.parse(last);
+  } finally {
+    await p.kill();
+  }
+}
 
-for (let r = 0; r < rounds; r++) {
-  for (const impl of impls) {
-    if (haveWrk) {
-      const h = await httpRound(impl);
-      results[impl].rps.push(h.rps);
-      results[impl].cpuPerReq.push(h.cpuPerReq);
+// -------------------------------------------------------------- workloads
+
+type Cells = Record<string, number>;
+
+async function wrkRun(s: Server, pipeline: boolean): Promise<Cells> {
+  const url = `http://${s.addr}/`;
+  const script = pipeline ? ["-s", `${root}bench/pipeline.lua`] : [];
+  // Warm up the JIT and the connections.
+  await runWrk(["-t1", "-c64", "-d1s", ...script, url], 20_000);
+  const cpu0 = cpuMicros(s.pid);
+  const text = await runWrk(
+    ["-t1", "-c64", `-d${duration}s`, ...script, url],
+    duration * 1000 + 20_000,
+  );
+  const cpu1 = cpuMicros(s.pid);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(text);
+  const total = /(\d+) requests in/.exec(text);
+  if (!rps || !total || Number(total[1]) === 0) throw new Error(`wrk output: ${text}`);
+  const errs = /Socket errors: (.*)/.exec(text);
+  if (errs) console.error(`wrk socket errors (${s.addr}): ${errs[1]}`);
+  return { rps: Number(rps[1]), cpuPerReq: (cpu1 - cpu0) / Number(total[1]) };
+}
+
+async function runWrk(a: string[], timeoutMs: number): Promise<string> {
+  const p = new Proc(pin(1, ["wrk", ...a]), {});
+  try {
+    const r = await p.wait(timeoutMs);
+    if (!r.ok) throw new Error(`wrk failed: ${p.stderrTail}`);
+    return r.out;
+  } finally {
+    await p.kill();
+  }
+}
+
+/** Sends "STAT\n" on a control connection; resolves the heapUsed line the server prints. */
+async function stat(s: Server): Promise<number> {
+  const [host, port] = [
+    s.addr.slice(0, s.addr.lastIndexOf(":")),
+    s.addr.slice(s.addr.lastIndexOf(":") + 1),
+  ];
+  const c = await Deno.connect({ hostname: host, port: Number(port) });
+  try {
+    await c.write(new TextEncoder().encode("STAT\n"));
+    for (let i = 0; i < 10; i++) {
+      const line = await s.proc.line(30_000);
+      const m = /"heapUsed":(\d+)/.exec(line);
+      if (m) return Number(m[1]);
     }
-    const p = await pingRound(impl);
-    results[impl].p50.push(p.p50);
-    results[impl].p99.push(p.p99);
+    throw new Error("no heapUsed line");
+  } finally {
+    c.close();
   }
 }
 
-const table: Record<string, Record<string, number>> = {};
-for (const impl of impls) {
-  table[impl] = {};
-  for (const [k, xs] of Object.entries(results[impl])) if (xs.length) table[impl][k] = median(xs);
-}
-const fmt = (x: number) => x.toFixed(x >= 100 ? 0 : 2);
-console.log(
-  `rounds=${rounds} duration=${duration}s taskset=${taskset} wrk=${haveWrk ? "yes" : "missing"}`,
-);
-console.log("| metric | netpoll | deno native | netpoll/deno |");
-console.log("|---|---|---|---|");
-for (const k of ["rps", "cpuPerReq", "p50", "p99"]) {
-  const a = table.netpoll[k];
-  const b = table.deno[k];
-  if (a === undefined || b === undefined) {
-    console.log(`| ${k} | missing | missing | |`);
-    continue;
+async function idleRun(impl: Impl): Promise<Cells> {
+  const need = conns + 256;
+  const lim = nofile();
+  let wrap: string[] = [];
+  if (lim.soft < need) {
+    if (lim.hard < need) {
+      throw new Error(
+        `RLIMIT_NOFILE too low: hard limit ${lim.hard} < ${need} needed for --conns ${conns}` +
+          ` (raise the hard limit as root, e.g. prlimit --nofile=65536:65536 --pid ${Deno.pid},` +
+          ` or pass a smaller --conns)`,
+      );
+    }
+    wrap = havePrlimit
+      ? ["prlimit", `--nofile=${need}:${lim.hard}`]
+      : ["sh", "-c", `ulimit -n ${need} && exec "$@"`, "sh"];
   }
-  console.log(`| ${k} | ${fmt(a)} | ${fmt(b)} | ${(a / b).toFixed(2)} |`);
+  const useGo = !goReady();
+  const client = useGo
+    ? [`${goDir}/client`, "idle", "", String(conns)]
+    : denoRun(["-A"], "bench/clients/deno_client.ts", ["idle", "deno", "", String(conns)]);
+  const d = defs[impl];
+  return await withServer(d.idle, d.env, async (s) => {
+    const rss0 = rssBytes(s.pid);
+    const heap0 = await stat(s);
+    const cmd = pin(1, [...wrap, ...client]);
+    cmd[cmd.indexOf("")] = s.addr;
+    const p = new Proc(cmd, { stdin: true });
+    try {
+      const r = JSON.parse(await p.line(200_000));
+      const rss1 = rssBytes(s.pid);
+      const heap1 = await stat(s);
+      const w = p.child.stdin.getWriter();
+      await w.write(new TextEncoder().encode("\n")).catch(() => {});
+      await w.close().catch(() => {});
+      await p.wait(20_000);
+      return {
+        failures: r.failures,
+        totalMs: r.totalMs,
+        connectMs: r.connectMs,
+        pingMs: r.pingMs,
+        rssPerConnKiB: (rss1 - rss0) / 1024 / conns,
+        heapPerConnKiB: (heap1 - heap0) / 1024 / conns,
+      };
+    } finally {
+      await p.kill();
+    }
+  }, wrap);
 }
-if (jsonOut) {
-  Deno.writeTextFileSync(jsonOut, JSON.stringify({ rounds, duration, results, table }, null, 2));
+
+async function runCell(w: Workload, impl: Impl): Promise<Cells> {
+  const d = defs[impl];
+  switch (w) {
+    case "http":
+    case "pipeline":
+      if (!haveWrk) throw new Missing("wrk missing");
+      return await withServer(d.http, d.env, (s) => wrkRun(s, w === "pipeline"));
+    case "pingpong":
+      return await withServer(d.echo, d.env, async (s) => {
+        const cpu0 = cpuMicros(s.pid);
+        const r = await runClient(clientFor(impl)("pingpong", s.addr, String(pings)), 120_000);
+        return { p50: r.p50, p99: r.p99, cpuPerPing: (cpuMicros(s.pid) - cpu0) / pings };
+      });
+    case "bulk":
+      return await withServer(d.echo, d.env, async (s) => {
+        const r = await runClient(clientFor(impl)("bulk", s.addr, String(bulkBytes)), 180_000);
+        return { mbps: r.mbps };
+      });
+    case "churn":
+      return await withServer(d.echo, d.env, async (s) => {
+        const r = await runClient(
+          clientFor(impl)("churn", s.addr, String(churnSeconds)),
+          churnSeconds * 1000 + 60_000,
+        );
+        if (r.errors) console.error(`churn ${impl}: ${r.errors} errors`);
+        return { connsPerSec: r.connsPerSec };
+      });
+    case "idle":
+      return await idleRun(impl);
+  }
+}
+
+class Missing extends Error {}
+
+// ---------------------------------------------------------------- metrics
+
+interface Metric {
+  key: string;
+  workload: Workload;
+  label: string;
+  higherBetter: boolean;
+  /** The SPEC bar for netpoll, if any: a check over the medians. */
+  bar?: { text: string; ok: (m: (impl: Impl) => number | undefined) => boolean | undefined };
+}
+const ratio = (m: (i: Impl) => number | undefined, a: Impl, b: Impl) => {
+  const x = m(a);
+  const y = m(b);
+  return x === undefined || y === undefined || y === 0 ? undefined : x / y;
+};
+const cmp = (x: number | undefined, f: (x: number) => boolean) =>
+  x === undefined ? undefined : f(x);
+const METRICS: Metric[] = [
+  { key: "http.rps", workload: "http", label: "HTTP hello: req/s", higherBetter: true },
+  {
+    key: "http.cpuPerReq",
+    workload: "http",
+    label: "HTTP hello: server CPU µs/req",
+    higherBetter: false,
+    bar: {
+      text: "≤ 0.83× deno, ≤ go",
+      ok: (m) => {
+        const a = cmp(ratio(m, "netpoll", "deno"), (r) => r <= 1 / 1.2);
+        const b = cmp(ratio(m, "netpoll", "go"), (r) => r <= 1);
+        return a === undefined ? undefined : a && b !== false;
+      },
+    },
+  },
+  {
+    key: "pipeline.rps",
+    workload: "pipeline",
+    label: "HTTP ×16 pipelined: req/s",
+    higherBetter: true,
+  },
+  {
+    key: "pipeline.cpuPerReq",
+    workload: "pipeline",
+    label: "HTTP ×16 pipelined: server CPU µs/req",
+    higherBetter: false,
+    bar: { text: "≤ 0.8× deno", ok: (m) => cmp(ratio(m, "netpoll", "deno"), (r) => r <= 0.8) },
+  },
+  {
+    key: "pingpong.p50",
+    workload: "pingpong",
+    label: "ping-pong 32 B: p50 RTT µs",
+    higherBetter: false,
+    bar: { text: "≤ 0.5× deno", ok: (m) => cmp(ratio(m, "netpoll", "deno"), (r) => r <= 0.5) },
+  },
+  {
+    key: "pingpong.p99",
+    workload: "pingpong",
+    label: "ping-pong 32 B: p99 RTT µs",
+    higherBetter: false,
+    bar: { text: "≤ 1.0× deno", ok: (m) => cmp(ratio(m, "netpoll", "deno"), (r) => r <= 1) },
+  },
+  {
+    key: "pingpong.cpuPerPing",
+    workload: "pingpong",
+    label: "ping-pong 32 B: server CPU µs/ping",
+    higherBetter: false,
+  },
+  {
+    key: "bulk.mbps",
+    workload: "bulk",
+    label: "bulk echo: MB/s",
+    higherBetter: true,
+    bar: { text: "≥ 1.0× deno", ok: (m) => cmp(ratio(m, "netpoll", "deno"), (r) => r >= 1) },
+  },
+  {
+    key: "churn.connsPerSec",
+    workload: "churn",
+    label: "connect/accept churn: conns/s",
+    higherBetter: true,
+    bar: { text: "≥ 1.5× deno", ok: (m) => cmp(ratio(m, "netpoll", "deno"), (r) => r >= 1.5) },
+  },
+  {
+    key: "idle.failures",
+    workload: "idle",
+    label: "idle conns: failures",
+    higherBetter: false,
+    bar: { text: "0", ok: (m) => cmp(m("netpoll"), (x) => x === 0) },
+  },
+  {
+    key: "idle.totalMs",
+    workload: "idle",
+    label: "idle conns: total ms (connect + ping)",
+    higherBetter: false,
+    bar: { text: "≤ 2× go", ok: (m) => cmp(ratio(m, "netpoll", "go"), (r) => r <= 2) },
+  },
+  { key: "idle.connectMs", workload: "idle", label: "idle conns: connect ms", higherBetter: false },
+  { key: "idle.pingMs", workload: "idle", label: "idle conns: ping ms", higherBetter: false },
+  {
+    key: "idle.rssPerConnKiB",
+    workload: "idle",
+    label: "idle conns: server RSS KiB/conn",
+    higherBetter: false,
+    bar: { text: "≤ 10 KiB", ok: (m) => cmp(m("netpoll"), (x) => x <= 10) },
+  },
+  {
+    key: "idle.heapPerConnKiB",
+    workload: "idle",
+    label: "idle conns: server heap KiB/conn",
+    higherBetter: false,
+  },
+];
+
+// ---------------------------------------------------------------- main
+
+const samples: Record<Impl, Record<string, number[]>> = {} as Record<
+  Impl,
+  Record<string, number[]>
+>;
+const status: Record<Impl, Record<Workload, string>> = {} as Record<Impl, Record<Workload, string>>;
+const errors: { round: number; workload: string; impl: string; error: string }[] = [];
+for (const i of impls) {
+  samples[i] = {};
+  status[i] = {} as Record<Workload, string>;
+}
+const startedAt = new Date();
+
+try {
+  await buildGo();
+  if (goError) console.error(goError);
+  const lim = nofile();
+  console.error(
+    `taskset=${taskset} wrk=${haveWrk} node=${haveNode} go=${
+      haveGo ? goError ? "build failed" : "yes" : "missing"
+    } ` +
+      `nofile=${lim.soft}/${lim.hard} clk_tck=${clkTck}`,
+  );
+  for (let r = 0; r < rounds; r++) {
+    for (const w of workloads) {
+      // Round-robin, starting one implementation later each round.
+      for (let k = 0; k < impls.length; k++) {
+        const impl = impls[(k + r) % impls.length];
+        const why = defs[impl].available();
+        if (why) {
+          status[impl][w] = why;
+          continue;
+        }
+        const t = performance.now();
+        try {
+          const cells = await runCell(w, impl);
+          for (const [m, v] of Object.entries(cells)) {
+            (samples[impl][`${w}.${m}`] ??= []).push(v);
+          }
+          status[impl][w] = "ok";
+          console.error(
+            `round ${r + 1}/${rounds} ${w} ${impl}: ${
+              Object.entries(cells).map(([m, v]) => `${m}=${fmt(v)}`).join(" ")
+            } (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+          );
+        } catch (err) {
+          const msg = err instanceof Error ? err.message : String(err);
+          if (err instanceof Missing) {
+            status[impl][w] = msg;
+            continue;
+          }
+          status[impl][w] ??= "error";
+          errors.push({ round: r + 1, workload: w, impl, error: msg });
+          console.error(`round ${r + 1} ${w} ${impl}: ERROR ${msg}`);
+        }
+      }
+    }
+  }
+} finally {
+  await killAll();
+  Deno.removeSignalListener("SIGINT", onInterrupt);
+  if (goDir) await Deno.remove(goDir, { recursive: true }).catch(() => {});
+}
+
+function fmt(x: number): string {
+  const a = Math.abs(x);
+  return a >= 1000 ? x.toFixed(0) : a >= 100 ? x.toFixed(1) : a >= 1 ? x.toFixed(2) : x.toFixed(3);
+}
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 ? s[(n - 1) / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+};
+const medians: Record<Impl, Record<string, number>> = {} as Record<Impl, Record<string, number>>;
+for (const i of impls) {
+  medians[i] = {};
+  for (const [k, xs] of Object.entries(samples[i])) if (xs.length) medians[i][k] = median(xs);
+}
+
+// The table: one column per implementation, one ratio column vs Deno native per other impl.
+const others = impls.filter((i) => i !== "deno");
+const hasDeno = impls.includes("deno");
+const header = [
+  "metric",
+  ...impls.map((i) => i === "deno" ? "deno native" : i),
+  ...(hasDeno ? others.map((i) => `${i}/deno`) : []),
+  ...(impls.includes("netpoll") ? ["netpoll bar"] : []),
+];
+const lines = [
+  `| ${header.join(" | ")} |`,
+  `|${header.map(() => "---").join("|")}|`,
+];
+const shown = METRICS.filter((m) => workloads.includes(m.workload));
+for (const m of shown) {
+  const get = (i: Impl) => impls.includes(i) ? medians[i]?.[m.key] : undefined;
+  const cell = (i: Impl) => {
+    const v = get(i);
+    if (v !== undefined) return fmt(v);
+    const st = status[i][m.workload];
+    return st && st !== "ok" ? st : "error";
+  };
+  const ratios = hasDeno
+    ? others.map((i) => {
+      const r = ratio(get, i, "deno");
+      return r === undefined ? "" : `${r.toFixed(2)}×`;
+    })
+    : [];
+  const row = [m.label, ...impls.map(cell), ...ratios];
+  if (impls.includes("netpoll")) {
+    const ok = m.bar?.ok(get);
+    row.push(m.bar ? `${m.bar.text} ${ok === undefined ? "?" : ok ? "✓" : "✗"}` : "");
+  }
+  lines.push(`| ${row.join(" | ")} |`);
+}
+const lim = nofile();
+const summary =
+  `rounds=${rounds} duration=${duration}s conns=${conns} pings=${pings} bulk=${
+    bulkBytes >> 20
+  }MiB ` +
+  `churn=${churnSeconds}s client=${clientKind} taskset=${
+    taskset ? "server core 0, load core 1" : "no"
+  } ` +
+  `wrk=${haveWrk ? "yes" : "missing"} node=${haveNode ? "yes" : "missing"} ` +
+  `go=${
+    haveGo ? goError ? "build failed" : "yes (GOMAXPROCS=1)" : "missing"
+  } nofile=${lim.soft}/${lim.hard}`;
+console.log(summary);
+console.log(lines.join("\n"));
+if (errors.length) {
+  console.log(`\n${errors.length} error(s):`);
+  for (const e of errors) console.log(`- round ${e.round} ${e.workload} ${e.impl}: ${e.error}`);
+}
+
+// JSON results.
+const versions = {
+  deno: Deno.version.deno,
+  v8: Deno.version.v8,
+  node: haveNode ? await version(["node", "--version"]) : "missing",
+  go: haveGo ? await version(["go", "version"]) : "missing",
+  wrk: haveWrk ? (await version(["wrk", "-v"])).split("\n")[0] : "missing",
+  kernel: Deno.osRelease(),
+  cpus: navigator.hardwareConcurrency,
+};
+async function version(cmd: string[]): Promise<string> {
+  try {
+    const o = await new Deno.Command(cmd[0], {
+      args: cmd.slice(1),
+      stdout: "piped",
+      stderr: "piped",
+    })
+      .output();
+    return (decoder.decode(o.stdout) + decoder.decode(o.stderr)).trim();
+  } catch {
+    return "missing";
+  }
+}
+await Deno.mkdir(jsonOut.slice(0, jsonOut.lastIndexOf("/")) || ".", { recursive: true });
+await Deno.writeTextFile(
+  jsonOut,
+  JSON.stringify(
+    {
+      startedAt: startedAt.toISOString(),
+      options: {
+        rounds,
+        duration,
+        conns,
+        pings,
+        bulkBytes,
+        churnSeconds,
+        client: clientKind,
+        workloads,
+        impls,
+      },
+      environment: { ...versions, taskset, wrk: haveWrk, nofile: lim },
+      metrics: shown.map((m) => ({ key: m.key, label: m.label, higherBetter: m.higherBetter })),
+      samples,
+      medians,
+      status,
+      errors,
+      table: lines.join("\n"),
+    },
+    null,
+    2,
+  ) + "\n",
+);
+console.log(`\nJSON: ${jsonOut}`);
+
+// SVG chart: grouped bars per metric, Deno native = 1.0, log2 scale, taller = better.
+const chartMetrics = shown.filter((m) =>
+  m.key !== "idle.failures" && hasDeno && (medians.deno?.[m.key] ?? 0) > 0
+);
+if (chartMetrics.length) {
+  await Deno.mkdir(svgOut.slice(0, svgOut.lastIndexOf("/")) || ".", { recursive: true });
+  await Deno.writeTextFile(svgOut, chart(chartMetrics));
+  console.log(`SVG: ${svgOut}`);
+}
+
+function chart(ms: Metric[]): string {
+  const colors: Record<Impl, string> = {
+    netpoll: "#2a9d8f",
+    deno: "#8d99ae",
+    node: "#e9c46a",
+    go: "#4895ef",
+  };
+  const score = (m: Metric, i: Impl) => {
+    const v = medians[i]?.[m.key];
+    const d = medians.deno[m.key];
+    if (v === undefined || v <= 0) return undefined;
+    return m.higherBetter ? v / d : d / v;
+  };
+  const all = ms.flatMap((m) => impls.map((i) => score(m, i))).filter((x) => x !== undefined);
+  const lo = Math.min(-1, Math.floor(Math.log2(Math.min(...all as number[]))));
+  const hi = Math.max(1, Math.ceil(Math.log2(Math.max(...all as number[]))));
+  const groupW = 24 + impls.length * 22;
+  const left = 60;
+  const top = 70;
+  const plotH = 300;
+  const width = Math.max(760, left + ms.length * groupW + 190); // room for the slanted labels
+  const height = top + plotH + 150;
+  const y = (r: number) => top + plotH * (hi - Math.log2(r)) / (hi - lo);
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" ` +
+      `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="100%" height="100%" fill="#fff"/>`,
+    `<text x="${left}" y="20" font-size="14" font-weight="bold">@netpoll/net vs Deno native, ` +
+      `Node and Go (GOMAXPROCS=1): relative to Deno native = 1.0, higher is better</text>`,
+    `<text x="${left}" y="38" fill="#555">log scale; lower-is-better metrics (CPU, RTT, ms, KiB) ` +
+      `are inverted (Deno native ÷ impl). ${esc(startedAt.toISOString().slice(0, 10))}, ` +
+      `${rounds} round(s), median; ${esc(Deno.osRelease())}</text>`,
+  );
+  // Legend.
+  impls.forEach((i, k) => {
+    const x = left + k * 110;
+    out.push(
+      `<rect x="${x}" y="48" width="12" height="12" fill="${colors[i]}"/>`,
+      `<text x="${x + 16}" y="58">${i === "deno" ? "deno native" : i}</text>`,
+    );
+  });
+  // Grid lines at powers of two.
+  for (let e = lo; e <= hi; e++) {
+    const r = 2 ** e;
+    const yy = y(r).toFixed(1);
+    out.push(
+      `<line x1="${left}" x2="${width - 190}" y1="${yy}" y2="${yy}" stroke="${
+        e === 0 ? "#333" : "#ddd"
+      }" stroke-width="${e === 0 ? 1.5 : 1}"/>`,
+      `<text x="${left - 6}" y="${yy}" text-anchor="end" dominant-baseline="middle">${
+        r >= 1 ? r : `1/${1 / r}`
+      }×</text>`,
+    );
+  }
+  ms.forEach((m, g) => {
+    const gx = left + g * groupW + 12;
+    impls.forEach((i, k) => {
+      const s = score(m, i);
+      const x = gx + k * 22;
+      if (s === undefined) {
+        out.push(`<text x="${x + 10}" y="${y(1) - 4}" text-anchor="middle" fill="#999">–</text>`);
+        return;
+      }
+      const y0 = y(1);
+      const y1 = y(s);
+      const yTop = Math.min(y0, y1);
+      const h = Math.max(1, Math.abs(y1 - y0));
+      out.push(
+        `<rect x="${x}" y="${yTop.toFixed(1)}" width="18" height="${h.toFixed(1)}" fill="${
+          colors[i]
+        }"><title>${esc(m.label)}: ${i} ${fmt(medians[i][m.key])} (${
+          s.toFixed(2)
+        }×)</title></rect>`,
+        `<text x="${x + 9}" y="${(s >= 1 ? yTop - 3 : yTop + h + 10).toFixed(1)}" ` +
+          `text-anchor="middle" font-size="9">${s.toFixed(s >= 10 ? 0 : s >= 1 ? 1 : 2)}</text>`,
+      );
+    });
+    const lx = gx + (impls.length * 22) / 2;
+    out.push(
+      `<text transform="translate(${lx},${top + plotH + 12}) rotate(35)" font-size="10">${
+        esc(m.label)
+      }</text>`,
+    );
+  });
+  out.push("</svg>");
+  return out.join("\n") + "\n";
 }

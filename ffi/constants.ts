@@ -120,3 +120,5 @@ export const O_CLOEXEC = 0o2000000;
 export const SPLICE_F_MOVE = 1;
 /** splice(2): do not block on the pipe. */
 export const SPLICE_F_NONBLOCK = 2;
+/** recvmsg flag: received fds are close-on-exec from the start. */
+export const MSG_CMSG_CLOEXEC = 0x40000000;

@@ -74,12 +74,16 @@ const utf8Decoder = new TextDecoder();
  */
 export function encodeUnix(buf: Uint8Array, path: string): number {
   const bytes = utf8Encoder.encode(path);
-  if (bytes.length > MAX_UNIX_PATH) return -1;
+  const abstract = bytes.length > 0 && bytes[0] === 0x40; /* @ */
+  // sun_path holds 108 bytes: a path and its NUL, or an abstract name without one.
+  if (bytes.length > MAX_UNIX_PATH + (abstract ? 1 : 0)) return -1;
   buf.fill(0, 0, SIZEOF_SOCKADDR_UN);
   buf[0] = AF_UNIX & 0xff;
   buf[1] = AF_UNIX >> 8;
+  // No name asks the kernel to pick an abstract one (autobind).
+  if (bytes.length === 0) return 2;
   buf.set(bytes, 2);
-  if (bytes.length > 0 && bytes[0] === 0x40 /* @ */) {
+  if (abstract) {
     buf[2] = 0;
     // Abstract names are not NUL terminated: the length says where they end.
     return 2 + bytes.length;

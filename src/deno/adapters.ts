@@ -51,6 +51,12 @@ function hostPort(hostname: string, port: number): string {
   return JoinHostPort(host, String(port));
 }
 
+/** The network for a transport option: only "tcp", the default. */
+function checkTransport(transport: string | undefined): "tcp" {
+  if (transport === undefined || transport === "tcp") return "tcp";
+  throw new TypeError(`Unsupported transport: "${transport}"`);
+}
+
 /** Whether err reports a use of a closed conn or listener. */
 function isClosed(err: unknown): boolean {
   return err instanceof OpError && err.Err === ErrNetClosing;
@@ -304,13 +310,11 @@ export class TcpListener implements Deno.TcpListener {
  * ```
  */
 export async function connect(options: ConnectOptions): Promise<TcpConn> {
+  const network = checkTransport(options.transport);
   const address = hostPort(options.hostname ?? "127.0.0.1", options.port);
-  const c = await new Dialer().DialContext(
-    options.signal ?? null,
-    options.transport ?? "tcp",
-    address,
-  );
-  return new TcpConn(c);
+  // Go's dialer returns a TCPConn for "tcp".
+  const c = await new Dialer().DialContext(options.signal ?? null, network, address);
+  return new TcpConn(c as TCPConn);
 }
 
 /**
@@ -327,7 +331,8 @@ export async function connect(options: ConnectOptions): Promise<TcpConn> {
  * ```
  */
 export async function listen(options: ListenOptions = {}): Promise<TcpListener> {
+  const network = checkTransport(options.transport);
   const address = hostPort(options.hostname ?? "0.0.0.0", options.port ?? 0);
-  const ln = await new ListenConfig().Listen(null, options.transport ?? "tcp", address);
-  return new TcpListener(ln);
+  const ln = await new ListenConfig().Listen(null, network, address);
+  return new TcpListener(ln as TCPListener);
 }

@@ -11,10 +11,12 @@ import { type Addr, AddrError, OpError } from "./errors.ts";
 import { type ControlFunc, type netFD, socket } from "./fd_unix.ts";
 import { favoriteAddrFamily } from "./ipsock_posix.ts";
 import { checkTCPNetwork, DefaultResolver, internetAddrList, type Resolver } from "./lookup.ts";
-import type { Conn, Listener } from "./net.ts";
+import type { Conn, Listener, PacketConn } from "./net.ts";
 import { checkDialPermission, checkListenPermission } from "./permission.ts";
 import { listenerBacklog } from "./sock_linux.ts";
 import { applyKeepAlive, sockaddrToTCP, TCPAddr, TCPConn, TCPListener } from "./tcpsock.ts";
+import { dialUDPAddress, listenUDPAddress, type UDPAddr } from "./udpsock.ts";
+import { dialUnixAddress, listenUnixAddress, listenUnixgramAddress } from "./unixsock.ts";
 
 /** Options for dialing (Go's `net.Dialer`); durations in ms. */
 export interface DialerOptions {
@@ -22,8 +24,8 @@ export interface DialerOptions {
   Timeout?: number;
   /** Absolute time after which dials fail; the earlier of this and Timeout wins. */
   Deadline?: Date | null;
-  /** Local address to bind before connecting. */
-  LocalAddr?: TCPAddr | null;
+  /** Local address to bind before connecting: a TCPAddr, UDPAddr or UnixAddr matching the network. */
+  LocalAddr?: Addr | null;
   /**
    * Delay before the fallback family's race starts (Happy Eyeballs), ms:
    * 0 means 300 ms, negative disables the race (addresses are tried in turn).
@@ -164,7 +166,7 @@ export class Dialer {
   /** Absolute deadline for dials, or null. */
   Deadline: Date | null;
   /** Local address to bind, or null. */
-  LocalAddr: TCPAddr | null;
+  LocalAddr: Addr | null;
   /** Fallback race delay, ms: 0 means 300 ms, negative disables. */
   FallbackDelay: number;
   /** Keep-alive period, ms: 0 means 15 s, negative disables. */
@@ -212,8 +214,35 @@ export class Dialer {
     signal: AbortSignal | null,
     network: string,
     address: string,
-  ): Promise<TCPConn> {
+  ): Promise<Conn> {
     const deadline = this.#deadline(Date.now());
+    if (network.startsWith("udp")) {
+      return await dialUDPAddress(network, address, {
+        LocalAddr: this.LocalAddr as UDPAddr | null,
+        Control: this.Control,
+        Resolver: this.Resolver,
+        signal,
+        deadline: deadline !== 0 ? new Date(deadline) : null,
+      });
+    }
+    if (network.startsWith("unix")) {
+      return await dialUnixAddress(network, address, {
+        localAddr: this.LocalAddr,
+        control: this.Control,
+        deadline: deadline !== 0 ? new Date(deadline) : null,
+        signal,
+      });
+    }
+    return await this.#dialTCP(signal, network, address, deadline);
+  }
+
+  /** The TCP half of DialContext: resolve, then race or try the addresses in turn. */
+  async #dialTCP(
+    signal: AbortSignal | null,
+    network: string,
+    address: string,
+    deadline: number,
+  ): Promise<TCPConn> {
     // The deadline bounds resolution too: it aborts a slow lookup.
     const ctl = childController(signal);
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -236,7 +265,10 @@ export class Dialer {
         network,
         address,
       );
-      addrs = filterForLocal(addrs, this.LocalAddr);
+      if (this.LocalAddr !== null && !(this.LocalAddr instanceof TCPAddr)) {
+        throw new AddrError("mismatched local address type", this.LocalAddr.String());
+      }
+      addrs = filterForLocal(addrs, this.LocalAddr as TCPAddr | null);
     } catch (err) {
       throw new OpError("dial", network, null, null, err as Error);
     } finally {
@@ -347,7 +379,14 @@ export class Dialer {
         break;
       }
       try {
-        return await dialTCP(network, this.LocalAddr, ra, partial, signal, this.Control);
+        return await dialTCP(
+          network,
+          this.LocalAddr as TCPAddr | null,
+          ra,
+          partial,
+          signal,
+          this.Control,
+        );
       } catch (err) {
         firstErr ??= new OpError("dial", network, this.LocalAddr, ra, err as Error);
       }
@@ -416,6 +455,35 @@ export class ListenConfig {
     signal: AbortSignal | null,
     network: string,
     address: string,
+  ): Promise<Listener> {
+    if (network === "unix" || network === "unixpacket") {
+      signal?.throwIfAborted();
+      return await listenUnixAddress(network, address, { control: this.Control });
+    }
+    return await this.#listenTCP(signal, network, address);
+  }
+
+  /**
+   * Opens a packet-oriented socket (Go's ListenConfig.ListenPacket):
+   * "udp", "udp4", "udp6" or "unixgram".
+   */
+  async ListenPacket(
+    signal: AbortSignal | null,
+    network: string,
+    address: string,
+  ): Promise<PacketConn> {
+    if (network === "unixgram") {
+      signal?.throwIfAborted();
+      return await listenUnixgramAddress(network, address, { control: this.Control });
+    }
+    return await listenUDPAddress(network, address, { Control: this.Control, signal });
+  }
+
+  /** The TCP half of Listen. */
+  async #listenTCP(
+    signal: AbortSignal | null,
+    network: string,
+    address: string,
   ): Promise<TCPListener> {
     let la: TCPAddr;
     try {
@@ -472,4 +540,23 @@ export class ListenConfig {
  */
 export function Listen(network: string, address: string): Promise<Listener> {
   return new ListenConfig().Listen(null, network, address);
+}
+
+/**
+ * Opens a packet-oriented socket on the local address: "udp", "udp4",
+ * "udp6" or "unixgram" (Go's ListenPacket).
+ *
+ * @example
+ * ```ts
+ * import { ListenPacket } from "@netpoll/net";
+ * const pc = await ListenPacket("udp", "127.0.0.1:0");
+ * await pc.WriteTo(new TextEncoder().encode("hi"), pc.LocalAddr()!);
+ * const buf = new Uint8Array(16);
+ * const [n] = await pc.ReadFrom(buf);
+ * console.log(n); // 2
+ * pc.Close();
+ * ```
+ */
+export function ListenPacket(network: string, address: string): Promise<PacketConn> {
+  return new ListenConfig().ListenPacket(null, network, address);
 }

@@ -42,7 +42,26 @@ export interface Listener extends AsyncIterable<Conn> {
   Addr(): Addr;
 }
 
-function checkBuffer(b: unknown): void {
+/** A generic packet-oriented network connection (Go's `net.PacketConn`). */
+export interface PacketConn {
+  /** Reads one packet into b; resolves its length and sender. */
+  ReadFrom(b: Uint8Array): Promise<[number, Addr | null]>;
+  /** Writes one packet to addr. */
+  WriteTo(b: Uint8Array, addr: Addr): Promise<number>;
+  /** Closes the connection. */
+  Close(): void;
+  /** The local network address. */
+  LocalAddr(): Addr | null;
+  /** Sets both deadlines; null clears them. */
+  SetDeadline(t: Date | null): void;
+  /** Sets the read deadline; null clears it. */
+  SetReadDeadline(t: Date | null): void;
+  /** Sets the write deadline; null clears it. */
+  SetWriteDeadline(t: Date | null): void;
+}
+
+/** Throws a TypeError unless b is a Uint8Array (what every Read and Write takes). */
+export function checkBuffer(b: unknown): void {
   if (!(b instanceof Uint8Array)) {
     throw new TypeError("buffer must be a Uint8Array");
   }

@@ -9,6 +9,7 @@ import { AF_INET, AF_INET6, SOCK_DGRAM } from "../../ffi/constants.ts";
 import { EINVAL } from "../../ffi/errno.ts";
 import type { RawSockaddr } from "../poll/fd.ts";
 import { type Addr, AddrError, InvalidAddrError, OpError } from "./errors.ts";
+import { checkDialPermission, checkListenPermission } from "./permission.ts";
 import { type ControlFunc, socket, wrapSyscallError } from "./fd_unix.ts";
 import { IP } from "./ip.ts";
 import { JoinHostPort } from "./ipsock.ts";
@@ -309,6 +310,7 @@ async function dialUDP(
   raddr: UDPAddr,
   opts: DialUDPOptions,
 ): Promise<UDPConn> {
+  checkDialPermission(raddr.IP, raddr.Port);
   const [family, ipv6only] = favoriteAddrFamily(network, laddr, raddr, "dial");
   const fd = await socket(
     network,
@@ -418,6 +420,7 @@ export async function listenUDPAddress(
     throw new OpError("listen", network, null, null, err as Error);
   }
   try {
+    checkListenPermission(address, la.Port);
     return await listenUDP(network, la, opts.Control ?? null);
   } catch (err) {
     throw new OpError("listen", network, null, la, err as Error);

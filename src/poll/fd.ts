@@ -351,12 +351,13 @@ export class FD {
   async ReadMsg(
     p: Uint8Array,
     oob: Uint8Array | null,
+    flags = 0,
   ): Promise<[number, number, number, RawSockaddr]> {
     await this.readLock();
     try {
       this.prepare(true);
       for (;;) {
-        const n = libc.recvmsg(this.Sysfd, p, oob, 0);
+        const n = libc.recvmsg(this.Sysfd, p, oob, flags);
         if (n >= 0) {
           const [oobn, flags] = libc.lastMsgResult();
           const sa = libc.lastSockaddr();

@@ -1,0 +1,192 @@
+// Load clients for bench/compare.ts on netpoll (this library) or on Deno
+// native (Deno.connect); each prints one JSON line.
+// Usage: deno run -A bench/clients/deno_client.ts MODE netpoll|deno ADDR ARG [LOOPS]
+//   pingpong ADDR COUNT       32-byte ping-pong: {"p50":µs,"p99":µs}
+//   bulk ADDR BYTES           64 KiB writes, concurrent read-back: {"mbps","seconds"}
+//   churn ADDR SECONDS LOOPS  dial, write 1 B, read 1 B, close: {"connsPerSec","conns","errors"}
+//   idle ADDR CONNS           CONNS conns, then one 32-byte ping each (as the Go client's
+//                             idle mode); holds them until stdin sends a line or closes.
+import { Dial, EOF, Is } from "../../mod.ts";
+
+/** The few operations the workloads need, over either stack. */
+interface Stream {
+  /** Reads into b; null at end of stream. */
+  read(b: Uint8Array): Promise<number | null>;
+  /** Writes all of b. */
+  write(b: Uint8Array): Promise<void>;
+  close(): void;
+}
+
+const [mode, impl, address, arg, loopsArg] = Deno.args;
+const host = address.slice(0, address.lastIndexOf(":"));
+const port = Number(address.slice(address.lastIndexOf(":") + 1));
+const num = Number(arg);
+
+async function connect(): Promise<Stream> {
+  if (impl === "netpoll") {
+    const c = await Dial("tcp", address);
+    return {
+      read: async (b) => {
+        try {
+          return await c.Read(b);
+        } catch (err) {
+          if (Is(err, EOF)) return null;
+          throw err;
+        }
+      },
+      write: async (b) => {
+        await c.Write(b);
+      },
+      close: () => c.Close(),
+    };
+  }
+  const c = await Deno.connect({ hostname: host, port });
+  c.setNoDelay(true);
+  return {
+    read: (b) => c.read(b),
+    write: async (b) => {
+      let off = 0;
+      while (off < b.length) off += await c.write(b.subarray(off));
+    },
+    close: () => {
+      try {
+        c.close();
+      } catch {
+        // Already closed.
+      }
+    },
+  };
+}
+
+async function readFull(s: Stream, b: Uint8Array): Promise<void> {
+  let got = 0;
+  while (got < b.length) {
+    const n = await s.read(b.subarray(got));
+    if (n === null) throw new Error("unexpected EOF");
+    got += n;
+  }
+}
+
+async function pingpong(count: number) {
+  const s = await connect();
+  const msg = new Uint8Array(32).fill(7);
+  const buf = new Uint8Array(32);
+  const rtts: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t = performance.now();
+    await s.write(msg);
+    await readFull(s, buf);
+    rtts.push(performance.now() - t);
+  }
+  s.close();
+  rtts.sort((a, b) => a - b);
+  const q = (p: number) => rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] * 1000;
+  return { p50: q(0.5), p99: q(0.99) };
+}
+
+async function bulk(total: number) {
+  const s = await connect();
+  const chunk = new Uint8Array(64 << 10).fill(7);
+  const t = performance.now();
+  const reader = (async () => {
+    const buf = new Uint8Array(64 << 10);
+    let got = 0;
+    while (got < total) {
+      const n = await s.read(buf);
+      if (n === null) throw new Error("unexpected EOF");
+      got += n;
+    }
+  })();
+  for (let sent = 0; sent < total; sent += chunk.length) await s.write(chunk);
+  await reader;
+  const secs = (performance.now() - t) / 1000;
+  s.close();
+  return { mbps: total / 1e6 / secs, seconds: secs };
+}
+
+async function churn(seconds: number, loops: number) {
+  let conns = 0;
+  let errors = 0;
+  const t = performance.now();
+  const end = t + seconds * 1000;
+  const one = new Uint8Array([1]);
+  const loop = async () => {
+    const b = new Uint8Array(1);
+    while (performance.now() < end) {
+      let s: Stream | undefined;
+      try {
+        s = await connect();
+        await s.write(one);
+        await readFull(s, b);
+        conns++;
+      } catch {
+        errors++;
+      } finally {
+        s?.close();
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: loops }, loop));
+  const secs = (performance.now() - t) / 1000;
+  return { connsPerSec: conns / secs, conns, errors };
+}
+
+async function idle(n: number) {
+  const streams: (Stream | null)[] = new Array(n).fill(null);
+  const t0 = performance.now();
+  let next = 0;
+  // At most 128 dials in flight, as the Go client.
+  await Promise.all(Array.from({ length: Math.min(128, n) }, async () => {
+    while (next < n) {
+      const i = next++;
+      try {
+        streams[i] = await connect();
+      } catch {
+        // Counted as a failure below.
+      }
+    }
+  }));
+  const t1 = performance.now();
+  let ok = 0;
+  const timeout = setTimeout(() => streams.forEach((s) => s?.close()), 120_000);
+  await Promise.all(streams.map(async (s) => {
+    if (!s) return;
+    try {
+      const b = new Uint8Array(32);
+      await s.write(b);
+      await readFull(s, b);
+      ok++;
+    } catch {
+      // A failure.
+    }
+  }));
+  clearTimeout(timeout);
+  const t2 = performance.now();
+  console.log(JSON.stringify({
+    connected: streams.filter((s) => s).length,
+    ok,
+    failures: n - ok,
+    connectMs: t1 - t0,
+    pingMs: t2 - t1,
+    totalMs: t2 - t0,
+  }));
+  // Hold the conns until the harness has measured the server.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const r = Deno.stdin.readable.getReader();
+  await Promise.race([r.read(), new Promise((res) => timer = setTimeout(res, 120_000))]);
+  clearTimeout(timer);
+  for (const s of streams) s?.close();
+  Deno.exit(0);
+}
+
+const result = mode === "pingpong"
+  ? await pingpong(num)
+  : mode === "bulk"
+  ? await bulk(num)
+  : mode === "churn"
+  ? await churn(num, Number(loopsArg ?? "4"))
+  : mode === "idle"
+  ? await idle(num)
+  : null;
+if (!result) throw new Error(`unknown mode ${mode}`);
+console.log(JSON.stringify(result));

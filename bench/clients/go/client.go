@@ -1,0 +1,227 @@
+// Load clients on Go's net for bench/compare.ts; each prints one JSON line.
+//
+//	client pingpong ADDR COUNT      32-byte ping-pong: {"p50":µs,"p99":µs}
+//	client bulk ADDR BYTES          64 KiB writes, concurrent read-back: {"mbps":..,"seconds":..}
+//	client churn ADDR SECONDS LOOPS dial, write 1 B, read 1 B, close: {"connsPerSec":..,"conns":..,"errors":..}
+//	client idle ADDR CONNS          open CONNS conns, then one 32-byte ping each; prints
+//	                                {"connected":..,"ok":..,"failures":..,"connectMs":..,"pingMs":..,"totalMs":..}
+//	                                and holds the conns open until stdin closes or sends a line.
+//
+// Build: go build -o /tmp/x/client client.go
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"sort"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+func die(err error) {
+	fmt.Fprintln(os.Stderr, err)
+	os.Exit(1)
+}
+
+func emit(v interface{}) {
+	b, _ := json.Marshal(v)
+	fmt.Println(string(b))
+}
+
+func pingpong(addr string, count int) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		die(err)
+	}
+	defer c.Close()
+	msg := make([]byte, 32)
+	for i := range msg {
+		msg[i] = 7
+	}
+	buf := make([]byte, 32)
+	rtts := make([]float64, 0, count)
+	for i := 0; i < count; i++ {
+		t := time.Now()
+		if _, err := c.Write(msg); err != nil {
+			die(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			die(err)
+		}
+		rtts = append(rtts, float64(time.Since(t).Nanoseconds())/1000)
+	}
+	sort.Float64s(rtts)
+	q := func(p float64) float64 {
+		i := int(p * float64(len(rtts)))
+		if i >= len(rtts) {
+			i = len(rtts) - 1
+		}
+		return rtts[i]
+	}
+	emit(map[string]float64{"p50": q(0.5), "p99": q(0.99)})
+}
+
+func bulk(addr string, total int64) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		die(err)
+	}
+	defer c.Close()
+	chunk := make([]byte, 64<<10)
+	t := time.Now()
+	done := make(chan error, 1)
+	go func() {
+		buf := make([]byte, 64<<10)
+		var got int64
+		for got < total {
+			n, err := c.Read(buf)
+			if err != nil {
+				done <- err
+				return
+			}
+			got += int64(n)
+		}
+		done <- nil
+	}()
+	for sent := int64(0); sent < total; sent += int64(len(chunk)) {
+		if _, err := c.Write(chunk); err != nil {
+			die(err)
+		}
+	}
+	if err := <-done; err != nil {
+		die(err)
+	}
+	secs := time.Since(t).Seconds()
+	emit(map[string]float64{"mbps": float64(total) / 1e6 / secs, "seconds": secs})
+}
+
+func churn(addr string, seconds float64, loops int) {
+	var conns, errs int64
+	end := time.Now().Add(time.Duration(seconds * float64(time.Second)))
+	t := time.Now()
+	var wg sync.WaitGroup
+	for l := 0; l < loops; l++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			b := []byte{1}
+			for time.Now().Before(end) {
+				c, err := net.Dial("tcp", addr)
+				if err != nil {
+					atomic.AddInt64(&errs, 1)
+					continue
+				}
+				_, err = c.Write(b)
+				if err == nil {
+					_, err = io.ReadFull(c, b)
+				}
+				c.Close()
+				if err != nil {
+					atomic.AddInt64(&errs, 1)
+				} else {
+					atomic.AddInt64(&conns, 1)
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	secs := time.Since(t).Seconds()
+	emit(map[string]float64{"connsPerSec": float64(conns) / secs, "conns": float64(conns), "errors": float64(errs)})
+}
+
+func idle(addr string, n int) {
+	deadline := time.Now().Add(120 * time.Second)
+	conns := make([]net.Conn, n)
+	t0 := time.Now()
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, 128)
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func(i int) {
+			defer wg.Done()
+			defer func() { <-sem }()
+			c, err := net.DialTimeout("tcp", addr, 30*time.Second)
+			if err == nil {
+				conns[i] = c
+			}
+		}(i)
+	}
+	wg.Wait()
+	t1 := time.Now()
+	var ok, connected int64
+	for i := 0; i < n; i++ {
+		if conns[i] == nil {
+			continue
+		}
+		connected++
+		wg.Add(1)
+		go func(c net.Conn) {
+			defer wg.Done()
+			c.SetDeadline(deadline)
+			msg := make([]byte, 32)
+			if _, err := c.Write(msg); err != nil {
+				return
+			}
+			if _, err := io.ReadFull(c, msg); err != nil {
+				return
+			}
+			atomic.AddInt64(&ok, 1)
+		}(conns[i])
+	}
+	wg.Wait()
+	t2 := time.Now()
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	emit(map[string]float64{
+		"connected": float64(connected), "ok": float64(ok), "failures": float64(int64(n) - ok),
+		"connectMs": ms(t1.Sub(t0)), "pingMs": ms(t2.Sub(t1)), "totalMs": ms(t2.Sub(t0)),
+	})
+	// Hold the conns until the harness has measured the server.
+	done := make(chan struct{})
+	go func() {
+		bufio.NewReader(os.Stdin).ReadString('\n')
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(120 * time.Second):
+	}
+	for _, c := range conns {
+		if c != nil {
+			c.Close()
+		}
+	}
+}
+
+func main() {
+	if len(os.Args) < 4 {
+		die(fmt.Errorf("usage: client pingpong|bulk|churn|idle ADDR ARG [LOOPS]"))
+	}
+	mode, addr := os.Args[1], os.Args[2]
+	num, err := strconv.ParseFloat(os.Args[3], 64)
+	if err != nil {
+		die(err)
+	}
+	switch mode {
+	case "pingpong":
+		pingpong(addr, int(num))
+	case "bulk":
+		bulk(addr, int64(num))
+	case "churn":
+		loops := 4
+		if len(os.Args) > 4 {
+			loops, _ = strconv.Atoi(os.Args[4])
+		}
+		churn(addr, num, loops)
+	case "idle":
+		idle(addr, int(num))
+	default:
+		die(fmt.Errorf("unknown mode %q", mode))
+	}
+}

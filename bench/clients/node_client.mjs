@@ -1,0 +1,110 @@
+// Load clients on node:net for bench/compare.ts; each prints one JSON line.
+// Usage: node bench/clients/node_client.mjs pingpong|bulk|churn ADDR ARG [LOOPS]
+//   pingpong ADDR COUNT       32-byte ping-pong: {"p50":µs,"p99":µs}
+//   bulk ADDR BYTES           64 KiB writes, concurrent read-back: {"mbps","seconds"}
+//   churn ADDR SECONDS LOOPS  dial, write 1 B, read 1 B, close: {"connsPerSec","conns","errors"}
+import net from "node:net";
+
+const [mode, address, arg, loopsArg] = process.argv.slice(2);
+const host = address.slice(0, address.lastIndexOf(":"));
+const port = Number(address.slice(address.lastIndexOf(":") + 1));
+const num = Number(arg);
+
+function connect() {
+  return new Promise((resolve, reject) => {
+    const s = net.connect({ host, port, noDelay: true }, () => {
+      s.off("error", reject);
+      resolve(s);
+    });
+    s.once("error", reject);
+  });
+}
+
+async function pingpong(count) {
+  const s = await connect();
+  const msg = Buffer.alloc(32, 7);
+  const rtts = [];
+  let got = 0;
+  let t = 0;
+  await new Promise((resolve, reject) => {
+    s.on("error", reject);
+    s.on("data", (b) => {
+      got += b.length;
+      if (got < 32) return;
+      got -= 32;
+      rtts.push(performance.now() - t);
+      if (rtts.length === count) return resolve();
+      t = performance.now();
+      s.write(msg);
+    });
+    t = performance.now();
+    s.write(msg);
+  });
+  s.destroy();
+  rtts.sort((a, b) => a - b);
+  const q = (p) => rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] * 1000;
+  return { p50: q(0.5), p99: q(0.99) };
+}
+
+async function bulk(total) {
+  const s = await connect();
+  const chunk = Buffer.alloc(64 << 10, 7);
+  const t = performance.now();
+  const done = new Promise((resolve, reject) => {
+    let got = 0;
+    s.on("error", reject);
+    s.on("data", (b) => {
+      got += b.length;
+      if (got >= total) resolve();
+    });
+  });
+  for (let sent = 0; sent < total; sent += chunk.length) {
+    if (!s.write(chunk)) await new Promise((r) => s.once("drain", r));
+  }
+  await done;
+  const secs = (performance.now() - t) / 1000;
+  s.destroy();
+  return { mbps: total / 1e6 / secs, seconds: secs };
+}
+
+async function churn(seconds, loops) {
+  let conns = 0;
+  let errors = 0;
+  const t = performance.now();
+  const end = t + seconds * 1000;
+  const one = () =>
+    new Promise((resolve, reject) => {
+      const s = net.connect({ host, port, noDelay: true }, () => s.write(Buffer.of(1)));
+      s.once("error", (e) => {
+        s.destroy();
+        reject(e);
+      });
+      s.once("data", () => {
+        s.destroy();
+        resolve();
+      });
+    });
+  const loop = async () => {
+    while (performance.now() < end) {
+      try {
+        await one();
+        conns++;
+      } catch {
+        errors++;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: loops }, loop));
+  const secs = (performance.now() - t) / 1000;
+  return { connsPerSec: conns / secs, conns, errors };
+}
+
+const result = mode === "pingpong"
+  ? await pingpong(num)
+  : mode === "bulk"
+  ? await bulk(num)
+  : mode === "churn"
+  ? await churn(num, Number(loopsArg ?? "4"))
+  : null;
+if (!result) throw new Error(`unknown mode ${mode}`);
+console.log(JSON.stringify(result));
