@@ -35,6 +35,7 @@ export type { ListenConfigOptions } from "./src/net/dial.ts";
 export type { ControlFunc } from "./src/net/fd_unix.ts";
 export { type Conn, conn, type Listener, type PacketConn } from "./src/net/net.ts";
 export { type DenoReader, type Reader, TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
+export { InetAddr } from "./src/net/ipsock_posix.ts";
 export { Buffers, type BuffersWriter, type Writer } from "./src/net/writev.ts";
 export { File, OpenFile } from "./src/net/file.ts";
 export { type RawConn, rawConn } from "./src/net/rawconn.ts";

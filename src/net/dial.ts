@@ -9,7 +9,7 @@ import { SOCK_STREAM } from "../../ffi/constants.ts";
 import { ErrDeadlineExceeded } from "../poll/errors.ts";
 import { type Addr, AddrError, OpError } from "./errors.ts";
 import { type ControlFunc, type netFD, socket } from "./fd_unix.ts";
-import { favoriteAddrFamily } from "./ipsock_posix.ts";
+import { favoriteAddrFamily, filterForLocal } from "./ipsock_posix.ts";
 import { checkTCPNetwork, DefaultResolver, internetAddrList, type Resolver } from "./lookup.ts";
 import type { Conn, Listener, PacketConn } from "./net.ts";
 import { checkDialPermission, checkListenPermission } from "./permission.ts";
@@ -82,15 +82,6 @@ function addrsEqual(a: Addr | null, b: Addr | null): boolean {
   if (!(a instanceof TCPAddr) || !(b instanceof TCPAddr)) return false;
   if (a.Port !== b.Port || a.IP === null || b.IP === null) return false;
   return a.IP.Equal(b.IP);
-}
-
-/** Keeps the addresses that suit a local address's family (Go's resolveAddrList hint filter). */
-function filterForLocal(addrs: TCPAddr[], laddr: TCPAddr | null): TCPAddr[] {
-  if (laddr === null || laddr.isWildcard()) return addrs;
-  const local4 = laddr.IP!.To4() !== null;
-  const out = addrs.filter((a) => a.isWildcard() || (a.IP!.To4() !== null) === local4);
-  if (out.length === 0) throw new AddrError("no suitable address found", laddr.String());
-  return out;
 }
 
 /**

@@ -8,8 +8,9 @@
 
 import { AF_INET, AF_INET6, SOCK_STREAM } from "../../ffi/constants.ts";
 import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
-import { AddrError } from "./errors.ts";
-import { type IP, IPv4len, IPv4zero, IPv6zero } from "./ip.ts";
+import { type Addr, AddrError } from "./errors.ts";
+import { IP, IPv4len, IPv4zero, IPv6zero } from "./ip.ts";
+import { JoinHostPort } from "./ipsock.ts";
 
 /** An address that can become a sockaddr (Go's `sockaddr` interface). */
 export interface SockaddrAddr {
@@ -163,4 +164,88 @@ export function ipToSockaddr(
     return { family, addr: ip6, port, scopeId: zoneToIndex(zone), path: "" };
   }
   throw new AddrError("invalid address family", ip === null ? "<nil>" : ip.String());
+}
+
+/**
+ * What TCPAddr and UDPAddr share: an IP, a port and an IPv6 zone, printed
+ * as "host:port" and convertible to a sockaddr.
+ */
+export abstract class InetAddr implements Addr {
+  /** The IP; null means unspecified. */
+  IP: IP | null;
+  /** The port, 0–65535. */
+  Port: number;
+  /** The IPv6 scoped addressing zone, "" if none. */
+  Zone: string;
+
+  /** An address for ip (null: unspecified), port and zone. */
+  constructor(ip: IP | null = null, port = 0, zone = "") {
+    this.IP = ip;
+    this.Port = port;
+    this.Zone = zone;
+  }
+
+  /** The network name: "tcp" or "udp". */
+  abstract Network(): string;
+
+  /** "host:port", with brackets for IPv6: "[::1]:80". */
+  String(): string {
+    const ip = this.IP === null || this.IP.length === 0 ? "" : this.IP.String();
+    return JoinHostPort(this.Zone !== "" ? `${ip}%${this.Zone}` : ip, String(this.Port));
+  }
+
+  /** Same as String(). */
+  toString(): string {
+    return this.String();
+  }
+
+  /**
+   * AF_INET or AF_INET6.
+   *
+   * @internal
+   */
+  family(): number {
+    return ipFamily(this.IP);
+  }
+
+  /**
+   * Whether the IP is unspecified.
+   *
+   * @internal
+   */
+  isWildcard(): boolean {
+    return this.IP === null || this.IP.IsUnspecified();
+  }
+
+  /**
+   * The kernel form for a socket of family; throws Go's AddrError ("non-IPv4
+   * address") when the IP does not fit the family.
+   *
+   * @internal
+   */
+  sockaddr(family: number): RawSockaddr {
+    return ipToSockaddr(family, this.IP, this.Port, this.Zone);
+  }
+}
+
+/** Converts an AF_INET/AF_INET6 sockaddr with make (Go's sockaddrToTCP/UDP). */
+export function sockaddrToInet<A extends InetAddr>(
+  sa: RawSockaddr,
+  make: new (ip: IP, port: number, zone: string) => A,
+): A | null {
+  if (sa.family === AF_INET) return new make(new IP(sa.addr), sa.port, "");
+  if (sa.family === AF_INET6) return new make(new IP(sa.addr), sa.port, indexToZone(sa.scopeId));
+  return null;
+}
+
+/**
+ * Keeps the addresses that suit a local address's family (Go's
+ * resolveAddrList with a hint); throws "no suitable address found".
+ */
+export function filterForLocal<A extends InetAddr>(addrs: A[], laddr: A | null): A[] {
+  if (laddr === null || laddr.isWildcard()) return addrs;
+  const local4 = laddr.IP!.To4() !== null;
+  const out = addrs.filter((a) => a.isWildcard() || (a.IP!.To4() !== null) === local4);
+  if (out.length === 0) throw new AddrError("no suitable address found", laddr.String());
+  return out;
 }

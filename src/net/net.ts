@@ -6,7 +6,7 @@
  */
 
 import { SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from "../../ffi/constants.ts";
-import { EOF } from "../poll/errors.ts";
+import { EOF, ErrNetClosing } from "../poll/errors.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { type netFD, wrapSyscallError } from "./fd_unix.ts";
 import { File } from "./file.ts";
@@ -58,6 +58,21 @@ export interface PacketConn {
   SetReadDeadline(t: Date | null): void;
   /** Sets the write deadline; null clears it. */
   SetWriteDeadline(t: Date | null): void;
+}
+
+/**
+ * Yields what accept resolves until the listener is closed (an OpError
+ * wrapping ErrNetClosing ends the iteration); other errors propagate.
+ */
+export async function* acceptUntilClosed<C>(accept: () => Promise<C>): AsyncGenerator<C> {
+  for (;;) {
+    try {
+      yield await accept();
+    } catch (err) {
+      if (err instanceof OpError && err.Err === ErrNetClosing) return;
+      throw err;
+    }
+  }
 }
 
 /** Throws a TypeError unless b is a Uint8Array (what every Read and Write takes). */
@@ -210,6 +225,15 @@ export class conn implements Conn {
       return await this.fd.pfd.Writev(bufs);
     } catch (err) {
       throw this.opError("writev", wrapSyscallError("writev", err));
+    }
+  }
+
+  /** Shuts down one side (SHUT_RD, SHUT_WR), as a "close" OpError on failure. */
+  protected shutdown(how: number): void {
+    try {
+      this.fd.shutdown(how);
+    } catch (err) {
+      throw this.opError("close", err);
     }
   }
 

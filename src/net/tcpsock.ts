@@ -6,8 +6,6 @@
  */
 
 import {
-  AF_INET,
-  AF_INET6,
   IPPROTO_TCP,
   SHUT_RD,
   SHUT_WR,
@@ -18,96 +16,28 @@ import {
   TCP_NODELAY,
 } from "../../ffi/constants.ts";
 import type { RawSockaddr } from "../poll/fd.ts";
-import { EOF, ErrNetClosing } from "../poll/errors.ts";
+import { EOF } from "../poll/errors.ts";
 import { SendFile, Splice } from "../poll/splice_linux.ts";
 import { File } from "./file.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { type netFD, wrapSyscallError } from "./fd_unix.ts";
-import { IP } from "./ip.ts";
-import { JoinHostPort } from "./ipsock.ts";
-import { indexToZone, ipFamily, ipToSockaddr } from "./ipsock_posix.ts";
-import { type Conn, conn, type Listener } from "./net.ts";
+import { InetAddr, sockaddrToInet } from "./ipsock_posix.ts";
+import { acceptUntilClosed, type Conn, conn, type Listener } from "./net.ts";
 
 /** Go's default keep-alive period for accepted and dialed TCP connections: 15 s. */
 export const defaultTCPKeepAlive = 15_000;
 
 /** The address of a TCP end point (Go's `net.TCPAddr`). */
-export class TCPAddr implements Addr {
-  /** The IP; null means unspecified. */
-  IP: IP | null;
-  /** The port, 0–65535. */
-  Port: number;
-  /** The IPv6 scoped addressing zone, "" if none. */
-  Zone: string;
-
-  /** An address for ip (null: unspecified), port and zone. */
-  constructor(ip: IP | null = null, port = 0, zone = "") {
-    this.IP = ip;
-    this.Port = port;
-    this.Zone = zone;
-  }
-
+export class TCPAddr extends InetAddr {
   /** Always "tcp". */
   Network(): string {
     return "tcp";
-  }
-
-  /** "host:port", with brackets for IPv6: "[::1]:80". */
-  String(): string {
-    const ip = this.IP === null || this.IP.length === 0 ? "" : this.IP.String();
-    return JoinHostPort(this.Zone !== "" ? `${ip}%${this.Zone}` : ip, String(this.Port));
-  }
-
-  /** Same as String(). */
-  toString(): string {
-    return this.String();
-  }
-
-  /**
-
-   * AF_INET or AF_INET6.
-
-   *
-
-   * @internal
-
-   */
-  family(): number {
-    return ipFamily(this.IP);
-  }
-
-  /**
-
-   * Whether the IP is unspecified.
-
-   *
-
-   * @internal
-
-   */
-  isWildcard(): boolean {
-    return this.IP === null || this.IP.IsUnspecified();
-  }
-
-  /**
-
-   * The kernel form for a socket of family.
-
-   *
-
-   * @internal
-
-   */
-  sockaddr(family: number): RawSockaddr {
-    return ipToSockaddr(family, this.IP, this.Port, this.Zone);
   }
 }
 
 /** Converts a kernel address into a TCPAddr (Go's sockaddrToTCP). */
 export function sockaddrToTCP(sa: RawSockaddr): Addr | null {
-  if (sa.family === AF_INET) return new TCPAddr(new IP(sa.addr), sa.port);
-  if (sa.family === AF_INET6) return new TCPAddr(new IP(sa.addr), sa.port, indexToZone(sa.scopeId));
-  return null;
+  return sockaddrToInet(sa, TCPAddr);
 }
 
 /** Rounds a duration in ms up to whole seconds, at least 1 (Go's roundDurationUp). */
@@ -161,20 +91,12 @@ export class TCPConn extends conn {
 
   /** Shuts down the reading side; later Reads fail with `EOF`. */
   CloseRead(): void {
-    try {
-      this.fd.shutdown(SHUT_RD);
-    } catch (err) {
-      throw this.opError("close", err);
-    }
+    this.shutdown(SHUT_RD);
   }
 
   /** Shuts down the writing side: the peer reads EOF, and can still send. */
   CloseWrite(): void {
-    try {
-      this.fd.shutdown(SHUT_WR);
-    } catch (err) {
-      throw this.opError("close", err);
-    }
+    this.shutdown(SHUT_WR);
   }
 
   /** Turns Nagle's algorithm off (true, the default) or on (false). */
@@ -351,14 +273,7 @@ export class TCPListener implements Listener {
   }
 
   /** Yields accepted connections until the listener is closed. */
-  async *[Symbol.asyncIterator](): AsyncIterator<TCPConn> {
-    for (;;) {
-      try {
-        yield await this.AcceptTCP();
-      } catch (err) {
-        if (err instanceof OpError && err.Err === ErrNetClosing) return;
-        throw err;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<TCPConn> {
+    return acceptUntilClosed(() => this.AcceptTCP());
   }
 }

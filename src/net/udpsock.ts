@@ -5,15 +5,14 @@
  * @module
  */
 
-import { AF_INET, AF_INET6, SOCK_DGRAM } from "../../ffi/constants.ts";
+import { SOCK_DGRAM } from "../../ffi/constants.ts";
 import { EINVAL } from "../../ffi/errno.ts";
 import type { RawSockaddr } from "../poll/fd.ts";
 import { type Addr, AddrError, InvalidAddrError, OpError } from "./errors.ts";
 import { checkDialPermission, checkListenPermission } from "./permission.ts";
 import { type ControlFunc, socket, wrapSyscallError } from "./fd_unix.ts";
-import { IP } from "./ip.ts";
-import { JoinHostPort } from "./ipsock.ts";
-import { favoriteAddrFamily, indexToZone, ipFamily, ipToSockaddr } from "./ipsock_posix.ts";
+import type { IP } from "./ip.ts";
+import { favoriteAddrFamily, filterForLocal, InetAddr, sockaddrToInet } from "./ipsock_posix.ts";
 import {
   checkUDPNetwork,
   DefaultResolver,
@@ -43,63 +42,10 @@ export const errMissingAddress: InvalidAddrError = new InvalidAddrError("missing
  * console.log(new UDPAddr(IPv4(127, 0, 0, 1), 53).String()); // "127.0.0.1:53"
  * ```
  */
-export class UDPAddr implements Addr {
-  /** The IP; null means unspecified. */
-  IP: IP | null;
-  /** The port, 0–65535. */
-  Port: number;
-  /** The IPv6 scoped addressing zone, "" if none. */
-  Zone: string;
-
-  /** An address for ip (null: unspecified), port and zone. */
-  constructor(ip: IP | null = null, port = 0, zone = "") {
-    this.IP = ip;
-    this.Port = port;
-    this.Zone = zone;
-  }
-
+export class UDPAddr extends InetAddr {
   /** Always "udp". */
   Network(): string {
     return "udp";
-  }
-
-  /** "host:port", with brackets for IPv6: "[::1]:53". */
-  String(): string {
-    const ip = this.IP === null || this.IP.length === 0 ? "" : this.IP.String();
-    return JoinHostPort(this.Zone !== "" ? `${ip}%${this.Zone}` : ip, String(this.Port));
-  }
-
-  /** Same as String(). */
-  toString(): string {
-    return this.String();
-  }
-
-  /**
-   * AF_INET or AF_INET6.
-   *
-   * @internal
-   */
-  family(): number {
-    return ipFamily(this.IP);
-  }
-
-  /**
-   * Whether the IP is unspecified.
-   *
-   * @internal
-   */
-  isWildcard(): boolean {
-    return this.IP === null || this.IP.IsUnspecified();
-  }
-
-  /**
-   * The kernel form for a socket of family; throws Go's AddrError ("non-IPv4
-   * address") when the IP does not fit the family.
-   *
-   * @internal
-   */
-  sockaddr(family: number): RawSockaddr {
-    return ipToSockaddr(family, this.IP, this.Port, this.Zone);
   }
 }
 
@@ -110,9 +56,7 @@ function udpAddr(ip: IP | null, port: number, zone: string): UDPAddr {
 
 /** Converts a kernel address into a UDPAddr (Go's sockaddrToUDP). */
 export function sockaddrToUDP(sa: RawSockaddr): Addr | null {
-  if (sa.family === AF_INET) return new UDPAddr(new IP(sa.addr), sa.port);
-  if (sa.family === AF_INET6) return new UDPAddr(new IP(sa.addr), sa.port, indexToZone(sa.scopeId));
-  return null;
+  return sockaddrToInet(sa, UDPAddr);
 }
 
 /**
@@ -428,22 +372,6 @@ export async function listenUDPAddress(
 }
 
 /**
- * Keeps the addresses that suit the local address's family (Go's
- * resolveAddrList with a hint).
- */
-function filterForLocal(addrs: UDPAddr[], laddr: UDPAddr | null): UDPAddr[] {
-  if (laddr === null) return addrs;
-  if (!(laddr instanceof UDPAddr)) {
-    throw new AddrError("mismatched local address type", String(laddr));
-  }
-  if (laddr.isWildcard()) return addrs;
-  const local4 = laddr.IP!.To4() !== null;
-  const out = addrs.filter((a) => a.isWildcard() || (a.IP!.To4() !== null) === local4);
-  if (out.length === 0) throw new AddrError("no suitable address found", laddr.String());
-  return out;
-}
-
-/**
  * Resolves address and connects a UDP socket to the first address that
  * works, in order (the UDP half of Go's Dialer.DialContext, with
  * dialSerial): for the lead's Dial. Errors are OpErrors with Op "dial".
@@ -466,6 +394,9 @@ export async function dialUDPAddress(
       address,
       udpAddr,
     );
+    if (laddr !== null && !(laddr instanceof UDPAddr)) {
+      throw new AddrError("mismatched local address type", String(laddr));
+    }
     addrs = filterForLocal(addrs, laddr);
   } catch (err) {
     throw new OpError("dial", network, null, null, err as Error);

@@ -18,10 +18,10 @@ import {
 } from "../../ffi/constants.ts";
 import { EAFNOSUPPORT, EINVAL } from "../../ffi/errno.ts";
 import type { RawSockaddr } from "../poll/fd.ts";
-import { EOF, ErrNetClosing } from "../poll/errors.ts";
+import { EOF } from "../poll/errors.ts";
 import { type Addr, AddrError, OpError, UnknownNetworkError } from "./errors.ts";
 import { type ControlFunc, type netFD, socket, wrapSyscallError } from "./fd_unix.ts";
-import { type Conn, conn, type Listener } from "./net.ts";
+import { acceptUntilClosed, type Conn, conn, type Listener } from "./net.ts";
 import { listenerBacklog } from "./sock_linux.ts";
 import { errMissingAddress, ErrWriteToConnected } from "./udpsock.ts";
 
@@ -234,20 +234,12 @@ export class UnixConn extends conn {
 
   /** Shuts down the reading side. */
   CloseRead(): void {
-    try {
-      this.fd.shutdown(SHUT_RD);
-    } catch (err) {
-      throw this.opError("close", err);
-    }
+    this.shutdown(SHUT_RD);
   }
 
   /** Shuts down the writing side: the peer reads EOF. */
   CloseWrite(): void {
-    try {
-      this.fd.shutdown(SHUT_WR);
-    } catch (err) {
-      throw this.opError("close", err);
-    }
+    this.shutdown(SHUT_WR);
   }
 
   /**
@@ -456,15 +448,8 @@ export class UnixListener implements Listener {
   }
 
   /** Yields accepted connections until the listener is closed. */
-  async *[Symbol.asyncIterator](): AsyncIterator<UnixConn> {
-    for (;;) {
-      try {
-        yield await this.AcceptUnix();
-      } catch (err) {
-        if (err instanceof OpError && err.Err === ErrNetClosing) return;
-        throw err;
-      }
-    }
+  [Symbol.asyncIterator](): AsyncIterator<UnixConn> {
+    return acceptUntilClosed(() => this.AcceptUnix());
   }
 }
 
