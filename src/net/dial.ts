@@ -5,6 +5,7 @@
  * @module
  */
 
+import { isIPv4 } from "./ip.ts";
 import { SOCK_STREAM } from "../../ffi/constants.ts";
 import { ErrDeadlineExceeded } from "../poll/errors.ts";
 import { type Addr, AddrError, OpError } from "./errors.ts";
@@ -67,7 +68,7 @@ export function partition(addrs: TCPAddr[]): [TCPAddr[], TCPAddr[]] {
   const fallbacks: TCPAddr[] = [];
   let primaryLabel = false;
   addrs.forEach((a, i) => {
-    const label = a.IP === null || a.IP.To4() !== null;
+    const label = a.IP === null || isIPv4(a.IP);
     if (i === 0 || label === primaryLabel) {
       primaryLabel = label;
       primaries.push(a);
@@ -234,10 +235,11 @@ export class Dialer {
     address: string,
     deadline: number,
   ): Promise<TCPConn> {
-    // The deadline bounds resolution too: it aborts a slow lookup.
-    const ctl = childController(signal);
+    // The deadline bounds resolution too: it aborts a slow lookup. Without
+    // one, the caller's signal is used as is (no controller per dial).
+    const ctl = deadline !== 0 ? childController(signal) : null;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    if (deadline !== 0) {
+    if (ctl !== null) {
       timer = setTimeout(
         () => ctl.abort(new DOMException("i/o timeout", "TimeoutError")),
         Math.max(0, deadline - Date.now()),
@@ -252,7 +254,7 @@ export class Dialer {
       }
       addrs = await internetAddrList(
         this.Resolver ?? DefaultResolver,
-        ctl.signal,
+        ctl?.signal ?? signal,
         network,
         address,
       );
@@ -264,7 +266,7 @@ export class Dialer {
       throw new OpError("dial", network, null, null, err as Error);
     } finally {
       clearTimeout(timer);
-      ctl.dispose();
+      ctl?.dispose();
     }
     let primaries = addrs;
     let fallbacks: TCPAddr[] = [];
@@ -482,7 +484,7 @@ export class ListenConfig {
       checkTCPNetwork(network);
       if (typeof address !== "string") throw new TypeError("address must be a string");
       const addrs = await internetAddrList(DefaultResolver, signal, network, address);
-      la = addrs.find((a) => a.IP === null || a.IP.To4() !== null) ?? addrs[0];
+      la = addrs.find((a) => a.IP === null || isIPv4(a.IP)) ?? addrs[0];
     } catch (err) {
       throw new OpError("listen", network, null, null, err as Error);
     }

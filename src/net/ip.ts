@@ -295,6 +295,14 @@ export class IPNet {
   }
 }
 
+/**
+ * Whether ip is IPv4 (4 bytes, or 16 in IPv4-mapped form): To4() !== null
+ * without creating the view, for the hot paths of Dial and Listen.
+ */
+export function isIPv4(ip: Uint8Array): boolean {
+  return ip.length === IPv4len || (ip.length === IPv6len && hasV4InV6Prefix(ip));
+}
+
 /** A view of b[start:end] as an IP, sharing memory like a Go sub-slice. */
 function ipView(b: Uint8Array, start: number, end: number): IP {
   return new IP(b.buffer as ArrayBuffer, b.byteOffset + start, end - start);
@@ -496,21 +504,27 @@ function xtoi(s: string): [n: number, i: number, ok: boolean] {
 
 /** Parses dotted decimal "a.b.c.d"; fields with leading zeros are rejected. */
 function parseIPv4(s: string): IP | null {
-  const p = [0, 0, 0, 0];
-  for (let i = 0; i < IPv4len; i++) {
-    if (s.length === 0) return null; // missing fields
-    if (i > 0) {
-      if (s[0] !== ".") return null;
-      s = s.slice(1);
+  // Char codes, not slices: every Dial of a literal address comes through here.
+  const ip = IPv4(0, 0, 0, 0);
+  let i = 0;
+  for (let field = 0; field < IPv4len; field++) {
+    if (field > 0) {
+      if (s.charCodeAt(i) !== 0x2e /* . */) return null;
+      i++;
     }
-    const [n, c, ok] = dtoi(s);
-    if (!ok || n > 0xff) return null;
-    if (c > 1 && s[0] === "0") return null; // "01" could be read as octal
-    s = s.slice(c);
-    p[i] = n;
+    const start = i;
+    let n = 0;
+    for (; i < s.length; i++) {
+      const c = s.charCodeAt(i) - 0x30;
+      if (c < 0 || c > 9) break;
+      n = n * 10 + c;
+      if (n > 0xff) return null;
+    }
+    if (i === start) return null; // missing field
+    if (i - start > 1 && s.charCodeAt(start) === 0x30) return null; // "01" could be read as octal
+    ip[12 + field] = n;
   }
-  if (s.length !== 0) return null;
-  return IPv4(p[0], p[1], p[2], p[3]);
+  return i === s.length ? ip : null;
 }
 
 /** Parses an RFC 4291 IPv6 literal, possibly with "::" and a dotted IPv4 tail; no zone. */

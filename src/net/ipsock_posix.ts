@@ -9,7 +9,7 @@
 import { AF_INET, AF_INET6, SOCK_STREAM } from "../../ffi/constants.ts";
 import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
 import { type Addr, AddrError } from "./errors.ts";
-import { IP, IPv4len, IPv4zero, IPv6zero } from "./ip.ts";
+import { IP, IPv4len, IPv4zero, IPv6zero, isIPv4 } from "./ip.ts";
 import { JoinHostPort } from "./ipsock.ts";
 
 /** An address that can become a sockaddr (Go's `sockaddr` interface). */
@@ -113,7 +113,7 @@ export function favoriteAddrFamily(
 /** The family an IP belongs to: AF_INET for IPv4 and IPv4-mapped forms. */
 export function ipFamily(ip: IP | null): number {
   if (ip === null || ip.length <= IPv4len) return AF_INET;
-  return ip.To4() !== null ? AF_INET : AF_INET6;
+  return isIPv4(ip) ? AF_INET : AF_INET6;
 }
 
 /** Resolves a zone (interface name or number) to an interface index. */
@@ -233,8 +233,10 @@ export function sockaddrToInet<A extends InetAddr>(
   sa: RawSockaddr,
   make: new (ip: IP, port: number, zone: string) => A,
 ): A | null {
-  if (sa.family === AF_INET) return new make(new IP(sa.addr), sa.port, "");
-  if (sa.family === AF_INET6) return new make(new IP(sa.addr), sa.port, indexToZone(sa.scopeId));
+  // sa.addr is the decoder's own copy: view it rather than copy again.
+  const ip = new IP(sa.addr.buffer as ArrayBuffer, sa.addr.byteOffset, sa.addr.length);
+  if (sa.family === AF_INET) return new make(ip, sa.port, "");
+  if (sa.family === AF_INET6) return new make(ip, sa.port, indexToZone(sa.scopeId));
   return null;
 }
 
@@ -244,8 +246,8 @@ export function sockaddrToInet<A extends InetAddr>(
  */
 export function filterForLocal<A extends InetAddr>(addrs: A[], laddr: A | null): A[] {
   if (laddr === null || laddr.isWildcard()) return addrs;
-  const local4 = laddr.IP!.To4() !== null;
-  const out = addrs.filter((a) => a.isWildcard() || (a.IP!.To4() !== null) === local4);
+  const local4 = isIPv4(laddr.IP!);
+  const out = addrs.filter((a) => a.isWildcard() || (isIPv4(a.IP!)) === local4);
   if (out.length === 0) throw new AddrError("no suitable address found", laddr.String());
   return out;
 }

@@ -17,7 +17,7 @@ import {
 } from "../../ffi/netdb.ts";
 import { AddrError, DNSError, UnknownNetworkError } from "./errors.ts";
 import { lookupStaticAddr, lookupStaticHost } from "./hosts.ts";
-import { IP, IPv4zero, IPv6unspecified, ParseIP, parseIPZone } from "./ip.ts";
+import { IP, IPv4zero, IPv6unspecified, isIPv4, ParseIP, parseIPZone } from "./ip.ts";
 import { indexToZone } from "./ipsock_posix.ts";
 import { parsePort, SplitHostPort } from "./ipsock.ts";
 import { lookupPortMap } from "./port_unix.ts";
@@ -129,7 +129,7 @@ export class Resolver {
       throw new UnknownNetworkError(network);
     }
     const ips = (await this.LookupIPAddr(signal, host)).map((a) => a.IP).filter((ip) =>
-      network === "ip" || (network === "ip4") === (ip.To4() !== null)
+      network === "ip" || (network === "ip4") === (isIPv4(ip))
     );
     if (ips.length === 0) {
       throw new DNSError({ Err: errNoSuitableAddress, Name: host, IsNotFound: true });
@@ -298,7 +298,7 @@ export async function internetAddrList(
   const last = network[network.length - 1];
   const out: unknown[] = [];
   for (const ip of ips) {
-    const is4 = ip.IP.To4() !== null;
+    const is4 = isIPv4(ip.IP);
     if (last === "4" && !is4) continue;
     if (last === "6" && (is4 || ip.IP.length !== 16)) continue;
     out.push(inetaddr(ip.IP, portnum, ip.Zone));
@@ -318,7 +318,7 @@ export function forResolve<A extends { IP: IP | null }>(
   address: string,
 ): A {
   const want6 = (network === "tcp" || network === "udp") && address.includes("[");
-  const first = addrs.find((a) => (a.IP === null || a.IP.To4() !== null) !== want6);
+  const first = addrs.find((a) => (a.IP === null || isIPv4(a.IP)) !== want6);
   return first ?? addrs[0];
 }
 

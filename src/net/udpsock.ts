@@ -11,7 +11,7 @@ import type { RawSockaddr } from "../poll/fd.ts";
 import { type Addr, AddrError, InvalidAddrError, OpError } from "./errors.ts";
 import { checkDialPermission, checkListenPermission } from "./permission.ts";
 import { type ControlFunc, socket, wrapSyscallError } from "./fd_unix.ts";
-import type { IP } from "./ip.ts";
+import { type IP, isIPv4 } from "./ip.ts";
 import { favoriteAddrFamily, filterForLocal, InetAddr, sockaddrToInet } from "./ipsock_posix.ts";
 import {
   checkUDPNetwork,
@@ -359,7 +359,7 @@ export async function listenUDPAddress(
       address,
       udpAddr,
     );
-    la = addrs.find((a) => a.IP === null || a.IP.To4() !== null) ?? addrs[0];
+    la = addrs.find((a) => a.IP === null || isIPv4(a.IP)) ?? addrs[0];
   } catch (err) {
     throw new OpError("listen", network, null, null, err as Error);
   }
