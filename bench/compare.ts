@@ -54,6 +54,7 @@ for (const [k, v] of [["--rounds", rounds], ["--duration", duration], ["--conns"
 // ---------------------------------------------------------------- processes
 
 const decoder = new TextDecoder();
+const ANSI = new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g");
 const live = new Set<Proc>();
 
 /** A child process started by this harness, its stdout split into lines. */
@@ -103,7 +104,7 @@ class Proc {
   async #pumpErr(): Promise<void> {
     try {
       for await (const chunk of this.child.stderr.pipeThrough(new TextDecoderStream())) {
-        this.stderrTail = (this.stderrTail + chunk).slice(-2000);
+        this.stderrTail = (this.stderrTail + chunk.replace(ANSI, "")).slice(-2000);
       }
     } catch {
       // Killed.
@@ -792,7 +793,7 @@ await Deno.writeTextFile(
         workloads,
         impls,
       },
-      environment: { ...versions, taskset, wrk: haveWrk, nofile: lim },
+      environment: { ...versions, taskset, nofile: lim },
       metrics: shown.map((m) => ({ key: m.key, label: m.label, higherBetter: m.higherBetter })),
       samples,
       medians,
@@ -815,6 +816,13 @@ if (chartMetrics.length) {
   await Deno.writeTextFile(svgOut, chart(chartMetrics));
   console.log(`SVG: ${svgOut}`);
 }
+// Keep the outputs in `deno fmt` style (bench/ is under `deno fmt --check`).
+await new Deno.Command(Deno.execPath(), {
+  args: ["fmt", "--quiet", jsonOut, ...(chartMetrics.length ? [svgOut] : [])],
+  cwd: root,
+  stdout: "null",
+  stderr: "null",
+}).output().catch(() => {});
 
 function chart(ms: Metric[]): string {
   const colors: Record<Impl, string> = {

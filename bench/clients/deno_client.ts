@@ -6,7 +6,6 @@
 //   churn ADDR SECONDS LOOPS  dial, write 1 B, read 1 B, close: {"connsPerSec","conns","errors"}
 //   idle ADDR CONNS           CONNS conns, then one 32-byte ping each (as the Go client's
 //                             idle mode); holds them until stdin sends a line or closes.
-import { Dial, EOF, Is } from "../../mod.ts";
 
 /** The few operations the workloads need, over either stack. */
 interface Stream {
@@ -24,6 +23,8 @@ const num = Number(arg);
 
 async function connect(): Promise<Stream> {
   if (impl === "netpoll") {
+    // Imported only here: the Deno-native client must not depend on the library.
+    const { Dial, EOF, Is } = await import("../../mod.ts");
     const c = await Dial("tcp", address);
     return {
       read: async (b) => {
