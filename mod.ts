@@ -30,7 +30,34 @@ export {
   DialTimeout,
   Listen,
   ListenConfig,
+  ListenPacket,
 } from "./src/net/dial.ts";
+export {
+  DialUDP,
+  ErrWriteToConnected,
+  ListenUDP,
+  ResolveUDPAddr,
+  UDPAddr,
+  UDPConn,
+} from "./src/net/udpsock.ts";
+export {
+  DialUnix,
+  ListenUnix,
+  ListenUnixgram,
+  ResolveUnixAddr,
+  UnixAddr,
+  UnixConn,
+  UnixListener,
+} from "./src/net/unixsock.ts";
+export {
+  type Cmsghdr,
+  CmsgLen,
+  CmsgSpace,
+  ParseSocketControlMessage,
+  ParseUnixRights,
+  type SocketControlMessage,
+  UnixRights,
+} from "./src/net/sockmsg.ts";
 export type { ListenConfigOptions } from "./src/net/dial.ts";
 export type { ControlFunc } from "./src/net/fd_unix.ts";
 export { type Conn, conn, type Listener, type PacketConn } from "./src/net/net.ts";

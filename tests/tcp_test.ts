@@ -289,3 +289,25 @@ Deno.test("concurrent Reads are served one at a time, in turn", () =>
       ln.Close();
     }
   }));
+
+// Data and the FIN can arrive in one edge-triggered event: the Read after a
+// short read must still see EOF rather than wait for an edge that never comes.
+Deno.test("data followed at once by CloseWrite gives the data, then EOF, every time", () =>
+  bounded(20000, async () => {
+    for (let i = 0; i < 100; i++) {
+      const { ln, client, server } = await pair();
+      try {
+        const buf = new Uint8Array(64);
+        const first = server.Read(buf);
+        await client.Write(enc.encode("one way"));
+        client.CloseWrite();
+        assertEquals(await first, 7);
+        const err = await assertRejects(() => server.Read(buf));
+        assert(err === EOF, `round ${i}: want EOF, got ${err}`);
+      } finally {
+        client.Close();
+        server.Close();
+        ln.Close();
+      }
+    }
+  }));

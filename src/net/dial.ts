@@ -392,11 +392,13 @@ export class Dialer {
  * Connects to the address on the named network.
  *
  * @example
- * ```ts ignore
- * import { Dial } from "@netpoll/net";
- * const conn = await Dial("tcp", "127.0.0.1:8080");
+ * ```ts
+ * import { Dial, Listen } from "@netpoll/net";
+ * const ln = await Listen("tcp", "127.0.0.1:0");
+ * const conn = await Dial("tcp", ln.Addr().String());
  * await conn.Write(new TextEncoder().encode("hello"));
  * conn.Close();
+ * ln.Close();
  * ```
  */
 export function Dial(network: string, address: string): Promise<Conn> {
@@ -519,16 +521,17 @@ export class ListenConfig {
  * Announces on the local network address and returns a Listener.
  *
  * @example
- * ```ts ignore
- * import { Listen } from "@netpoll/net";
+ * ```ts
+ * import { Dial, Listen } from "@netpoll/net";
  * const ln = await Listen("tcp", "127.0.0.1:0");
  * console.log("listening on", ln.Addr().String());
+ * const client = await Dial("tcp", ln.Addr().String());
  * for await (const conn of ln) {
- *   const buf = new Uint8Array(1024);
- *   const n = await conn.Read(buf);
- *   await conn.Write(buf.subarray(0, n));
- *   conn.Close();
+ *   conn.Close(); // serve it here
+ *   break;
  * }
+ * client.Close();
+ * ln.Close();
  * ```
  */
 export function Listen(network: string, address: string): Promise<Listener> {

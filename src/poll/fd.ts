@@ -197,7 +197,8 @@ export class FD {
       const err = pd.check(true);
       if (err !== pollNoError) throw pollError(err);
       const b = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
-      if (this.#drained) {
+      // After a FIN no further edge comes: the next recv must see the EOF.
+      if (this.#drained && !pd.readHup) {
         this.#drained = false;
         let w = pd.waitRead();
         if (typeof w !== "number") w = await w;

@@ -40,6 +40,8 @@ export class PollDesc {
   fdseq = 0;
   /** Set by evict: pending and future waits fail with pollErrClosing. */
   closing = false;
+  /** The peer's FIN, a hang-up or an error was reported: no further read edge will come. */
+  readHup = false;
   /** Read readiness state: pdNil, pdReady or pdWait. */
   rg = pdNil;
   /** Write readiness state. */
@@ -201,6 +203,7 @@ export class PollDesc {
     this.fd = fd;
     this.fdseq = (this.fdseq + 1) >>> 0;
     this.closing = false;
+    this.readHup = false;
     this.rg = pdNil;
     this.wg = pdNil;
     this.rd = 0;
@@ -397,6 +400,7 @@ export class Poller {
       const pd = table[id];
       if (pd === undefined || pd.fd < 0 || pd.fdseq !== buf.tag(i)) continue;
       const ev = buf.events(i);
+      if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) pd.readHup = true;
       if (ev & readEvents) pd.unblock(true, pollNoError);
       if (ev & writeEvents) pd.unblock(false, pollNoError);
     }
