@@ -252,7 +252,9 @@ export class FD {
           if (this.#poller.yieldDue()) await this.#poller.yield();
           return nn;
         }
-        if (n === eagain) {
+        // A partial send means the send buffer filled (the kernel marks the
+        // socket for a write-space edge): wait for it instead of an EAGAIN.
+        if (n === eagain || (n > 0 && this.IsStream)) {
           let w = pd.waitWrite();
           if (typeof w !== "number") w = await w;
           if (w === pollNoError) continue;
@@ -452,6 +454,7 @@ export class FD {
 
   /** A close-on-exec duplicate of the fd (Go's FD.Dup), owned by the caller. */
   Dup(): number {
+    if (this.#pd !== null) this.#pd.shared = true;
     return this.#call(() => libc.fcntl(this.Sysfd, F_DUPFD_CLOEXEC, 0));
   }
 

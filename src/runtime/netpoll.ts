@@ -42,6 +42,8 @@ export class PollDesc {
   closing = false;
   /** The peer's FIN, a hang-up or an error was reported: no further read edge will come. */
   readHup = false;
+  /** Another fd may share this one's file (Dup, SCM_RIGHTS): unregister explicitly on close. */
+  shared = false;
   /** Read readiness state: pdNil, pdReady or pdWait. */
   rg = pdNil;
   /** Write readiness state. */
@@ -204,6 +206,7 @@ export class PollDesc {
     this.fdseq = (this.fdseq + 1) >>> 0;
     this.closing = false;
     this.readHup = false;
+    this.shared = false;
     this.rg = pdNil;
     this.wg = pdNil;
     this.rd = 0;
@@ -328,7 +331,11 @@ export class Poller {
    * poll_runtime_pollClose); the caller closes the fd afterwards.
    */
   close(pd: PollDesc): void {
-    this.#epoll.close(pd.fd);
+    // close(2) itself removes an fd from epoll unless another fd shares its
+    // file (a Dup, or one passed elsewhere): only then is EPOLL_CTL_DEL
+    // needed. Events a shared file may still report carry a stale fdseq tag
+    // and are dropped by dispatch.
+    if (pd.shared) this.#epoll.close(pd.fd);
     pd.release();
     this.#cache.push(pd);
     this.#open--;
