@@ -1,0 +1,62 @@
+// Micro benchmarks for the layers under the API: the sockaddr codec, the
+// cost of one FFI syscall, and a 32-byte in-process ping-pong.
+// Run: deno task bench
+import { decodeSockaddr, encodeInet4, encodeInet6 } from "../ffi/sockaddr.ts";
+import * as libc from "../ffi/libc.ts";
+import { AF_INET, SOCK_NONBLOCK, SOCK_STREAM } from "../ffi/constants.ts";
+import { Dial, Listen, type TCPConn } from "../mod.ts";
+
+const buf = new Uint8Array(128);
+const ip4 = new Uint8Array([127, 0, 0, 1]);
+const ip6 = new Uint8Array(16);
+ip6[15] = 1;
+
+Deno.bench("sockaddr: encode+decode IPv4", () => {
+  const n = encodeInet4(buf, ip4, 8080);
+  decodeSockaddr(buf, n);
+});
+
+Deno.bench("sockaddr: encode+decode IPv6", () => {
+  const n = encodeInet6(buf, ip6, 8080, 0);
+  decodeSockaddr(buf, n);
+});
+
+// An unconnected non-blocking socket: recv fails at once, so this is the
+// FFI call plus the cheapest syscall path and the errno read.
+const sock = libc.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+const small = new Uint8Array(16);
+Deno.bench("ffi: recv on an unconnected socket (call + syscall + errno)", () => {
+  libc.recv(sock, small, 0);
+});
+
+const ln = await Listen("tcp", "127.0.0.1:0");
+const [client, server] = await Promise.all([Dial("tcp", ln.Addr().String()), ln.Accept()]) as [
+  TCPConn,
+  TCPConn,
+];
+const echo = (async () => {
+  const b = new Uint8Array(32);
+  try {
+    for (;;) {
+      const n = await server.Read(b);
+      await server.Write(b.subarray(0, n));
+    }
+  } catch {
+    // Closed at the end.
+  }
+})();
+const msg = new Uint8Array(32);
+const reply = new Uint8Array(32);
+Deno.bench("ping-pong: 32 B round trip over loopback, in process", async () => {
+  await client.Write(msg);
+  let got = 0;
+  while (got < 32) got += await client.Read(reply);
+});
+
+globalThis.addEventListener("unload", () => {
+  client.Close();
+  server.Close();
+  ln.Close();
+  libc.close(sock);
+  void echo;
+});
