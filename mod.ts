@@ -64,7 +64,7 @@ export { type Conn, conn, type Listener, type PacketConn } from "./src/net/net.t
 export { type DenoReader, type Reader, TCPAddr, TCPConn, TCPListener } from "./src/net/tcpsock.ts";
 export { InetAddr } from "./src/net/ipsock_posix.ts";
 export { Buffers, type BuffersWriter, type Writer } from "./src/net/writev.ts";
-export { File, OpenFile } from "./src/net/file.ts";
+export { File, OpenFile } from "./src/poll/file.ts";
 export { type RawConn, rawConn } from "./src/net/rawconn.ts";
 export {
   DefaultResolver,

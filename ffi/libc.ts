@@ -49,10 +49,25 @@ const symbols = {
   pipe2: { parameters: ["buffer", "i32"], result: "i32" },
   fcntl: { parameters: ["i32", "i32", "i32"], result: "i32" },
   open: { parameters: ["buffer", "i32", "i32"], result: "i32" },
+  getaddrinfo: {
+    parameters: ["buffer", "pointer", "buffer", "buffer"],
+    result: "i32",
+    nonblocking: true,
+  },
+  freeaddrinfo: { parameters: ["pointer"], result: "void" },
+  getnameinfo: {
+    parameters: ["buffer", "u32", "buffer", "u32", "pointer", "u32", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  gai_strerror: { parameters: ["i32"], result: "pointer" },
 } as const;
 
 const lib = Deno.dlopen("libc.so.6", symbols);
 const sym = lib.symbols;
+
+/** The raw symbol table, for the other ffi/ modules (netdb.ts) only. */
+export const libcSymbols: typeof sym = sym;
 
 // errno is thread-local; this view is the main thread's, valid right after
 // each synchronous call.

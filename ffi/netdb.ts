@@ -7,22 +7,8 @@
  */
 
 import { SOCK_STREAM } from "./constants.ts";
+import { libcSymbols } from "./libc.ts";
 import { decodeSockaddr, encodeInet4, encodeInet6, type RawSockaddr } from "./sockaddr.ts";
-
-const lib = Deno.dlopen("libc.so.6", {
-  getaddrinfo: {
-    parameters: ["buffer", "pointer", "buffer", "buffer"],
-    result: "i32",
-    nonblocking: true,
-  },
-  freeaddrinfo: { parameters: ["pointer"], result: "void" },
-  getnameinfo: {
-    parameters: ["buffer", "u32", "buffer", "u32", "pointer", "u32", "i32"],
-    result: "i32",
-    nonblocking: true,
-  },
-  gai_strerror: { parameters: ["i32"], result: "pointer" },
-});
 
 /** getaddrinfo: name or service not known. */
 export const EAI_NONAME = -2;
@@ -35,7 +21,7 @@ const NI_NAMEREQD = 8;
 
 /** The text of a getaddrinfo error code. */
 export function gaiStrerror(code: number): string {
-  const p = lib.symbols.gai_strerror(code);
+  const p = libcSymbols.gai_strerror(code);
   return p === null ? `getaddrinfo error ${code}` : Deno.UnsafePointerView.getCString(p);
 }
 
@@ -57,7 +43,7 @@ export async function getaddrinfo(host: string): Promise<[number, RawSockaddr[]]
   const res = new BigUint64Array(1);
   const resBytes = new Uint8Array(res.buffer);
   // node, hints and res stay referenced by this frame until the call settles.
-  const code = await lib.symbols.getaddrinfo(node, null, hints, resBytes);
+  const code = await libcSymbols.getaddrinfo(node, null, hints, resBytes);
   if (code !== 0) return [code, []];
   const head = Deno.UnsafePointer.create(res[0]);
   const out: RawSockaddr[] = [];
@@ -71,7 +57,7 @@ export async function getaddrinfo(host: string): Promise<[number, RawSockaddr[]]
     }
     p = view.getPointer(AI_NEXT);
   }
-  if (head !== null) lib.symbols.freeaddrinfo(head);
+  if (head !== null) libcSymbols.freeaddrinfo(head);
   return [0, out];
 }
 
@@ -83,7 +69,7 @@ export async function getnameinfo(ip: Uint8Array): Promise<[number, string]> {
   const sa = new Uint8Array(28);
   const len = ip.length === 4 ? encodeInet4(sa, ip, 0) : encodeInet6(sa, ip, 0, 0);
   const host = new Uint8Array(1025);
-  const code = await lib.symbols.getnameinfo(sa, len, host, host.length, null, 0, NI_NAMEREQD);
+  const code = await libcSymbols.getnameinfo(sa, len, host, host.length, null, 0, NI_NAMEREQD);
   if (code !== 0) return [code, ""];
   const end = host.indexOf(0);
   return [0, new TextDecoder().decode(host.subarray(0, end < 0 ? host.length : end))];

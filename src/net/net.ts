@@ -9,7 +9,7 @@ import { SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from "../../ffi/constants.ts";
 import { EOF, ErrNetClosing } from "../poll/errors.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { type netFD, wrapSyscallError } from "./fd_unix.ts";
-import { File } from "./file.ts";
+import { File } from "../poll/file.ts";
 import { type RawConn, rawConn } from "./rawconn.ts";
 
 /** A generic stream-oriented network connection (Go's `net.Conn`). */

@@ -18,7 +18,7 @@ import {
 import type { RawSockaddr } from "../poll/fd.ts";
 import { EOF } from "../poll/errors.ts";
 import { SendFile, Splice } from "../poll/splice_linux.ts";
-import { File } from "./file.ts";
+import { File } from "../poll/file.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { type netFD, wrapSyscallError } from "./fd_unix.ts";
 import { InetAddr, sockaddrToInet } from "./ipsock_posix.ts";

@@ -9,7 +9,7 @@
 import { O_CLOEXEC, O_RDONLY } from "../../ffi/constants.ts";
 import { errnoErr } from "../../ffi/errno.ts";
 import * as libc from "../../ffi/libc.ts";
-import { EOF, SyscallError } from "../poll/errors.ts";
+import { EOF, SyscallError } from "./errors.ts";
 
 /** An open file descriptor; Close it when done. */
 export class File {
