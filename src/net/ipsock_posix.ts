@@ -233,8 +233,9 @@ export function sockaddrToInet<A extends InetAddr>(
   sa: RawSockaddr,
   make: new (ip: IP, port: number, zone: string) => A,
 ): A | null {
-  // sa.addr is the decoder's own copy: view it rather than copy again.
-  const ip = new IP(sa.addr.buffer as ArrayBuffer, sa.addr.byteOffset, sa.addr.length);
+  // A copy, not a view: a small typed array stays on V8's heap, while
+  // taking .buffer of one moves it to a separate allocation (RSS per conn).
+  const ip = new IP(sa.addr);
   if (sa.family === AF_INET) return new make(ip, sa.port, "");
   if (sa.family === AF_INET6) return new make(ip, sa.port, indexToZone(sa.scopeId));
   return null;

@@ -13,8 +13,9 @@ export class FdMutex {
   #refs = 0;
   #rlocked = false;
   #wlocked = false;
-  #rwaiters: (() => void)[] = [];
-  #wwaiters: (() => void)[] = [];
+  // Created on first contention: most fds never have a waiter.
+  #rwaiters: (() => void)[] | null = null;
+  #wwaiters: (() => void)[] | null = null;
 
   /** Whether Close has begun. */
   get closed(): boolean {
@@ -36,8 +37,8 @@ export class FdMutex {
     if (this.#closed) return false;
     this.#closed = true;
     this.#refs++;
-    for (const wake of this.#rwaiters.splice(0)) wake();
-    for (const wake of this.#wwaiters.splice(0)) wake();
+    for (const wake of this.#rwaiters?.splice(0) ?? []) wake();
+    for (const wake of this.#wwaiters?.splice(0) ?? []) wake();
     return true;
   }
 
@@ -65,7 +66,8 @@ export class FdMutex {
 
   async #waitLock(read: boolean): Promise<boolean> {
     await new Promise<void>((resolve) => {
-      (read ? this.#rwaiters : this.#wwaiters).push(resolve);
+      if (read) (this.#rwaiters ??= []).push(resolve);
+      else (this.#wwaiters ??= []).push(resolve);
     });
     // Another caller may have taken the lock first: then wait again.
     return await this.rwlock(read);
@@ -76,11 +78,11 @@ export class FdMutex {
     if (read) {
       if (!this.#rlocked) throw new Error("inconsistent poll.fdMutex");
       this.#rlocked = false;
-      this.#rwaiters.shift()?.();
+      this.#rwaiters?.shift()?.();
     } else {
       if (!this.#wlocked) throw new Error("inconsistent poll.fdMutex");
       this.#wlocked = false;
-      this.#wwaiters.shift()?.();
+      this.#wwaiters?.shift()?.();
     }
     return this.decref();
   }
