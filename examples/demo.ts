@@ -1,14 +1,18 @@
-// A self-contained tour of netpoll: listen, dial, echo, deadlines timing
-// out, half-close, Go's errors, and a clean close. Run: deno task demo
+// A self-contained tour of netpoll: listen, dial, echo, Happy Eyeballs,
+// deadlines timing out, half-close, Go's errors, and a clean close. Run: deno task demo
 import {
   Dial,
+  Dialer,
   DialTimeout,
   EOF,
   ErrClosed,
   ErrDeadlineExceeded,
+  type IPAddr,
   Is,
   Listen,
   type OpError,
+  ParseIP,
+  Resolver,
   type TCPConn,
 } from "../mod.ts";
 
@@ -58,6 +62,33 @@ for (const host of ["127.0.0.1", "[::1]"]) {
     log(`after CloseWrite, our Read gets ${Is(err, EOF) ? "EOF" : err} once the server closes`);
   }
   c.Close();
+}
+
+// 3b. Happy Eyeballs: a resolver that answers IPv6 first for a name, on a
+// port only our IPv4 side serves ([::1] refuses), so the IPv4 fallback
+// starts at once instead of after FallbackDelay.
+{
+  const v4 = await Listen("tcp4", "127.0.0.1:0");
+  const p4 = v4.Addr().String().split(":").pop();
+  class DualStack extends Resolver {
+    override LookupIPAddr(_s: AbortSignal | null, _host: string): Promise<IPAddr[]> {
+      return Promise.resolve([
+        { IP: ParseIP("::1")!, Zone: "" },
+        { IP: ParseIP("127.0.0.1")!, Zone: "" },
+      ]);
+    }
+  }
+  const d = new Dialer({ Resolver: new DualStack(), FallbackDelay: 300 });
+  const start = performance.now();
+  const [c, s] = await Promise.all([d.Dial("tcp", `dual.example:${p4}`), v4.Accept()]);
+  log(
+    `happy eyeballs: [::1]:${p4} refused, fell back to ${c.RemoteAddr()?.String()} in ${
+      (performance.now() - start).toFixed(1)
+    } ms (FallbackDelay 300 ms)`,
+  );
+  c.Close();
+  s.Close();
+  v4.Close();
 }
 
 // 4. Deadlines: a Read with nothing to read fails after 100 ms.
