@@ -89,11 +89,9 @@ Deno.test("SetLinger(0) makes the peer see connection reset", () =>
       client.SetLinger(0);
       client.Close();
       await sleep(20);
-      const err = await assertRejects(async () => {
-        for (let i = 0; i < 10; i++) await server.Write(new Uint8Array(1024));
-        await server.Read(new Uint8Array(1));
-      }, OpError);
-      assert(/connection reset by peer|broken pipe/.test(err.message), err.message);
+      const err = await assertRejects(() => server.Read(new Uint8Array(1)), OpError);
+      assertEquals(err.Op, "read");
+      assert(err.message.endsWith("read: connection reset by peer"), err.message);
     } finally {
       server.Close();
       ln.Close();
