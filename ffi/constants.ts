@@ -66,9 +66,13 @@ export const SHUT_RDWR = 2;
 
 /** send(2) flag: no SIGPIPE on a broken stream. */
 export const MSG_NOSIGNAL = 0x4000;
+/** send/recv flag: out-of-band (TCP urgent) data. */
+export const MSG_OOB = 0x1;
 
 /** epoll events. */
 export const EPOLLIN = 0x1;
+/** Urgent (out-of-band) data. */
+export const EPOLLPRI = 0x2;
 /** Writable. */
 export const EPOLLOUT = 0x4;
 /** Error condition. */

@@ -58,6 +58,8 @@ export class netFD {
     this.net = net;
     this.#addrFunc = addrFunc;
     this.pfd = new FD(sysfd, sotype === SOCK_STREAM, sotype !== SOCK_DGRAM);
+    this.pfd.ShortReadDrains = sotype === SOCK_STREAM &&
+      (family === AF_INET || family === AF_INET6);
   }
 
   /** Registers with the poller. */

@@ -81,9 +81,17 @@ export class FD {
   readonly ZeroReadIsEOF: boolean;
   #pd: PollDesc | null = null;
   /**
-   * The last read returned less than asked: the socket was drained then,
-   * and edge-triggered epoll reports any data that arrives later, so the
-   * next Read waits for that instead of paying for a read that says EAGAIN.
+   * Whether a short read of this stream proves its receive queue was empty
+   * (TCP). Unix stream reads also stop short at a segment that carries
+   * passed fds, so they leave this false.
+   */
+  ShortReadDrains = false;
+  /**
+   * The last Read returned less than asked from a ShortReadDrains socket:
+   * the queue was empty then, and edge-triggered epoll reports any data
+   * that arrives later, so the next Read waits for that edge instead of
+   * paying for a recv that says EAGAIN. Any other read path clears it
+   * (see prepare), since it may consume an edge and leave data behind.
    */
   #drained = false;
   readonly #mu = new FdMutex();
@@ -155,6 +163,7 @@ export class FD {
 
   /** Fails at once when closing or past the deadline for this direction (Go's prepareRead/Write). */
   prepare(read: boolean): void {
+    if (read) this.#drained = false;
     const err = this.#pd!.check(read);
     if (err !== pollNoError) throw pollError(err);
   }
@@ -197,8 +206,9 @@ export class FD {
       const err = pd.check(true);
       if (err !== pollNoError) throw pollError(err);
       const b = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
-      // After a FIN no further edge comes: the next recv must see the EOF.
-      if (this.#drained && !pd.readHup) {
+      // After a FIN no further edge comes (the next recv must see the EOF),
+      // and urgent data stops a read short: then recv first.
+      if (this.#drained && !pd.mustRecv) {
         this.#drained = false;
         let w = pd.waitRead();
         if (typeof w !== "number") w = await w;
@@ -207,7 +217,7 @@ export class FD {
       for (;;) {
         const n = libc.recv(this.Sysfd, b, 0);
         if (n > 0) {
-          this.#drained = this.IsStream && n < b.byteLength;
+          this.#drained = this.ShortReadDrains && n < b.byteLength;
           // Reads that never park would otherwise starve Deno's timers.
           if (this.#poller.yieldDue()) await this.#poller.yield();
           return n;
@@ -254,7 +264,8 @@ export class FD {
         }
         // A partial send means the send buffer filled (the kernel marks the
         // socket for a write-space edge): wait for it instead of an EAGAIN.
-        if (n === eagain || (n > 0 && this.IsStream)) {
+        // A chunk capped at maxRW may have gone out whole: then send on.
+        if (n === eagain || (this.IsStream && n > 0 && n < chunk.byteLength)) {
           let w = pd.waitWrite();
           if (typeof w !== "number") w = await w;
           if (w === pollNoError) continue;

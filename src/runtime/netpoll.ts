@@ -9,7 +9,14 @@
  * @module
  */
 
-import { EPOLLERR, EPOLLHUP, EPOLLIN, EPOLLOUT, EPOLLRDHUP } from "../../ffi/constants.ts";
+import {
+  EPOLLERR,
+  EPOLLHUP,
+  EPOLLIN,
+  EPOLLOUT,
+  EPOLLPRI,
+  EPOLLRDHUP,
+} from "../../ffi/constants.ts";
 import { Epoll, EventBuffer } from "./netpoll_epoll.ts";
 import { type Clock, systemClock, Timer, TimerHeap } from "./timers.ts";
 
@@ -27,7 +34,9 @@ export const pollErrClosing = 1;
 /** Wait outcome: the deadline for this direction passed. */
 export const pollErrTimeout = 2;
 
-const readEvents = EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+const readEvents = EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
+/** Events after which a short read no longer proves the socket drained. */
+const mustRecvEvents = EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
 const writeEvents = EPOLLOUT | EPOLLHUP | EPOLLERR;
 
 type Wake = (code: number) => void;
@@ -40,8 +49,13 @@ export class PollDesc {
   fdseq = 0;
   /** Set by evict: pending and future waits fail with pollErrClosing. */
   closing = false;
-  /** The peer's FIN, a hang-up or an error was reported: no further read edge will come. */
-  readHup = false;
+  /**
+   * An event reported the peer's FIN, a hang-up, an error or urgent data:
+   * a short read no longer proves the socket drained (no further edge comes
+   * after a FIN, and TCP stops a read short at the urgent mark), so reads
+   * must try recv before parking. Sticky until the descriptor is reused.
+   */
+  mustRecv = false;
   /** Another fd may share this one's file (Dup, SCM_RIGHTS): unregister explicitly on close. */
   shared = false;
   /** Read readiness state: pdNil, pdReady or pdWait. */
@@ -205,7 +219,7 @@ export class PollDesc {
     this.fd = fd;
     this.fdseq = (this.fdseq + 1) >>> 0;
     this.closing = false;
-    this.readHup = false;
+    this.mustRecv = false;
     this.shared = false;
     this.rg = pdNil;
     this.wg = pdNil;
@@ -412,7 +426,7 @@ export class Poller {
       const pd = table[id];
       if (pd === undefined || pd.fd < 0 || pd.fdseq !== buf.tag(i)) continue;
       const ev = buf.events(i);
-      if (ev & (EPOLLRDHUP | EPOLLHUP | EPOLLERR)) pd.readHup = true;
+      if (ev & mustRecvEvents) pd.mustRecv = true;
       if (ev & readEvents) pd.unblock(true, pollNoError);
       if (ev & writeEvents) pd.unblock(false, pollNoError);
     }

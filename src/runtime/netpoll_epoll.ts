@@ -14,6 +14,7 @@ import {
   EPOLLET,
   EPOLLIN,
   EPOLLOUT,
+  EPOLLPRI,
   EPOLLRDHUP,
 } from "../../ffi/constants.ts";
 import * as libc from "../../ffi/libc.ts";
@@ -74,7 +75,7 @@ export class Epoll {
 
   /** Registers fd edge-triggered for both directions, once (Go's netpollopen). */
   open(fd: number, id: number, tag: number): number {
-    return this.#add(fd, EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET, id, tag);
+    return this.#add(fd, EPOLLIN | EPOLLPRI | EPOLLOUT | EPOLLRDHUP | EPOLLET, id, tag);
   }
 
   #add(fd: number, events: number, id: number, tag: number): number {
