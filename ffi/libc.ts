@@ -121,24 +121,36 @@ export function connect(fd: number, sa: Uint8Array, len: number): number {
   return ret(sym.connect(fd, sa, len));
 }
 
+/**
+ * Lengths cross FFI as u32 (cheaper than u64 bigints). Linux moves at most
+ * MAX_RW_COUNT (0x7ffff000) bytes per call anyway, so longer buffers are
+ * capped to that rather than wrapping.
+ */
+const maxRWCount = 0x7ffff000;
+
+function len32(b: Uint8Array): number {
+  const n = b.byteLength;
+  return n > maxRWCount ? maxRWCount : n;
+}
+
 /** recv(2) into b. */
 export function recv(fd: number, b: Uint8Array, flags: number): number {
-  return ret(sym.recv(fd, b, b.byteLength, flags));
+  return ret(sym.recv(fd, b, len32(b), flags));
 }
 
 /** send(2) from b. */
 export function send(fd: number, b: Uint8Array, flags: number): number {
-  return ret(sym.send(fd, b, b.byteLength, flags));
+  return ret(sym.send(fd, b, len32(b), flags));
 }
 
 /** read(2) into b. */
 export function read(fd: number, b: Uint8Array): number {
-  return ret(sym.read(fd, b, b.byteLength));
+  return ret(sym.read(fd, b, len32(b)));
 }
 
 /** write(2) from b. */
 export function write(fd: number, b: Uint8Array): number {
-  return ret(sym.write(fd, b, b.byteLength));
+  return ret(sym.write(fd, b, len32(b)));
 }
 
 /** close(2). */
@@ -224,7 +236,7 @@ export function eventfd(initval: number, flags: number): number {
 /** recvfrom(2); the sender's address is then {@linkcode lastSockaddr}. */
 export function recvfrom(fd: number, b: Uint8Array, flags: number): number {
   nameLen[0] = nameBuf.byteLength;
-  return ret(sym.recvfrom(fd, b, b.byteLength, flags, nameBuf, nameLenBytes));
+  return ret(sym.recvfrom(fd, b, len32(b), flags, nameBuf, nameLenBytes));
 }
 
 /** sendto(2) with an encoded sockaddr (len 0: none, for connected sockets). */
@@ -235,7 +247,7 @@ export function sendto(
   sa: Uint8Array,
   len: number,
 ): number {
-  return ret(sym.sendto(fd, b, b.byteLength, flags, sa, len));
+  return ret(sym.sendto(fd, b, len32(b), flags, sa, len));
 }
 
 function ptr(b: Uint8Array | null): bigint {

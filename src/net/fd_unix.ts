@@ -230,38 +230,50 @@ export class netFD {
     this.init();
     if (deadline !== null) this.pfd.SetWriteDeadline(deadline);
     // An abort interrupts the wait the way Go's context does: by a write
-    // deadline in the past.
-    const onAbort = () => this.pfd.SetWriteDeadline(new Date(0));
+    // deadline in the past. As in Go, an abort that fired wins even when
+    // the connect completed meanwhile.
+    let interrupted = false;
+    const onAbort = () => {
+      interrupted = true;
+      this.pfd.SetWriteDeadline(new Date(0));
+    };
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
       signal?.throwIfAborted();
-      for (;;) {
-        await this.pfd.WaitWrite();
-        const nerr = this.pfd.GetsockoptInt(SOL_SOCKET, SO_ERROR);
-        switch (nerr) {
-          case EINPROGRESS.errno:
-          case EALREADY.errno:
-          case EINTR.errno:
-            continue;
-          case EISCONN.errno:
-            return ra;
-          case 0:
-            try {
-              return this.pfd.Getpeername();
-            } catch {
-              // Not connected after all (spurious wakeup): wait again.
-              continue;
-            }
-          default:
-            throw new SyscallError("connect", errnoErr(nerr));
-        }
-      }
+      const sa = await this.#waitConnected(ra);
+      signal?.throwIfAborted();
+      return sa;
     } catch (err) {
       signal?.throwIfAborted();
       throw err;
     } finally {
       signal?.removeEventListener("abort", onAbort);
-      if (deadline !== null && !this.pfd.closing) this.pfd.SetWriteDeadline(null);
+      if ((deadline !== null || interrupted) && !this.pfd.closing) this.pfd.SetWriteDeadline(null);
+    }
+  }
+
+  /** Waits until the connect in progress completes; returns the peer's address. */
+  async #waitConnected(ra: RawSockaddr): Promise<RawSockaddr> {
+    for (;;) {
+      await this.pfd.WaitWrite();
+      const nerr = this.pfd.GetsockoptInt(SOL_SOCKET, SO_ERROR);
+      switch (nerr) {
+        case EINPROGRESS.errno:
+        case EALREADY.errno:
+        case EINTR.errno:
+          continue;
+        case EISCONN.errno:
+          return ra;
+        case 0:
+          try {
+            return this.pfd.Getpeername();
+          } catch {
+            // Not connected after all (spurious wakeup): wait again.
+            continue;
+          }
+        default:
+          throw new SyscallError("connect", errnoErr(nerr));
+      }
     }
   }
 }

@@ -67,9 +67,15 @@ export class Epoll {
       return efd;
     }
     this.#epfd = epfd;
-    this.#breakfd = efd;
     const r = this.#add(efd, EPOLLIN, BREAK_ID, 0);
-    if (r < 0) return r;
+    if (r < 0) {
+      // Leave nothing half made: the next init starts over.
+      this.#epfd = -1;
+      libc.close(efd);
+      libc.close(epfd);
+      return r;
+    }
+    this.#breakfd = efd;
     return 0;
   }
 
