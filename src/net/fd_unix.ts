@@ -20,9 +20,9 @@ import {
   SOL_SOCKET,
 } from "../../ffi/constants.ts";
 import { EALREADY, EINPROGRESS, EINTR, EISCONN, Errno, errnoErr } from "../../ffi/errno.ts";
-import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
-import { SyscallError } from "../poll/errors.ts";
-import type { Addr } from "./errors.ts";
+import { type ErrorMapper, FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
+import { EOF, SyscallError } from "../poll/errors.ts";
+import { type Addr, OpError } from "./errors.ts";
 
 /** Wraps an Errno in a SyscallError naming the call; other errors pass (Go's wrapSyscallError). */
 export function wrapSyscallError(name: string, err: unknown): unknown {
@@ -36,7 +36,7 @@ export type AddrFunc = (sa: RawSockaddr) => Addr | null;
 export type ControlFunc = (network: string, address: string, fd: number) => void;
 
 /** A network file descriptor. */
-export class netFD {
+export class netFD implements ErrorMapper {
   /** The poll-level fd. */
   readonly pfd: FD;
   /** The address family. */
@@ -86,6 +86,16 @@ export class netFD {
       }
     }
     return this.#laddr;
+  }
+
+  /**
+   * The error a conn's Read or Write reports for err (Go's conn.Read and
+   * Write wrapping): EOF as is, anything else in an OpError with both
+   * addresses and the syscall named.
+   */
+  ioError(op: "read" | "write", err: unknown): unknown {
+    if (err === EOF) return err;
+    return new OpError(op, this.net, this.laddr, this.raddr, wrapSyscallError(op, err) as Error);
   }
 
   /** The network's address for a sockaddr. */

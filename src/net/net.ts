@@ -77,9 +77,11 @@ export async function* acceptUntilClosed<C>(accept: () => Promise<C>): AsyncGene
 
 /** Throws a TypeError unless b is a Uint8Array (what every Read and Write takes). */
 export function checkBuffer(b: unknown): void {
-  if (!(b instanceof Uint8Array)) {
-    throw new TypeError("buffer must be a Uint8Array");
-  }
+  if (!(b instanceof Uint8Array)) throw bufferError();
+}
+
+function bufferError(): TypeError {
+  return new TypeError("buffer must be a Uint8Array");
 }
 
 /**
@@ -121,23 +123,16 @@ export class conn implements Conn {
    * Reads up to b.length bytes into b. Resolves the count (0 only for an
    * empty b); rejects with `EOF` at end of stream, or an OpError.
    */
-  async Read(b: Uint8Array): Promise<number> {
-    try {
-      checkBuffer(b);
-      return await this.fd.pfd.Read(b);
-    } catch (err) {
-      throw err === EOF ? err : this.opError("read", wrapSyscallError("read", err));
-    }
+  Read(b: Uint8Array): Promise<number> {
+    if (!(b instanceof Uint8Array)) return Promise.reject(this.opError("read", bufferError()));
+    // The netFD maps errors to OpErrors: the FD's promise is the result.
+    return this.fd.pfd.Read(b, this.fd);
   }
 
   /** Writes all of b; resolves b.length or rejects with an OpError. */
-  async Write(b: Uint8Array): Promise<number> {
-    try {
-      checkBuffer(b);
-      return await this.fd.pfd.Write(b);
-    } catch (err) {
-      throw this.opError("write", wrapSyscallError("write", err));
-    }
+  Write(b: Uint8Array): Promise<number> {
+    if (!(b instanceof Uint8Array)) return Promise.reject(this.opError("write", bufferError()));
+    return this.fd.pfd.Write(b, this.fd);
   }
 
   /** Closes the connection. A second Close throws an OpError wrapping `ErrClosed`. */

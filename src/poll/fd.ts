@@ -24,6 +24,7 @@ import {
   type Poller,
   pollErrClosing,
   pollNoError,
+  pollParked,
 } from "../runtime/netpoll.ts";
 import { EOF, ErrDeadlineExceeded, ErrNetClosing } from "./errors.ts";
 import { FdMutex } from "./fd_mutex.ts";
@@ -39,6 +40,20 @@ const econnaborted = -ECONNABORTED.errno;
 
 function pollError(code: number): Error {
   return code === pollErrClosing ? ErrNetClosing : ErrDeadlineExceeded;
+}
+
+/**
+ * Turns the errors of FD.Read and FD.Write into what the caller reports
+ * (the net layer's OpError), so the net layer can hand FD's promise
+ * straight to its caller.
+ */
+export interface ErrorMapper {
+  /** The error to reject with for err from op. */
+  ioError(op: "read" | "write", err: unknown): unknown;
+}
+
+function mapError(m: ErrorMapper | null, op: "read" | "write", err: unknown): unknown {
+  return m === null ? err : m.ioError(op, err);
 }
 
 const saBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
@@ -94,6 +109,13 @@ export class FD {
    * (see prepare), since it may consume an edge and leave data behind.
    */
   #drained = false;
+  // The read in progress (one at a time, under the read lock): its buffer,
+  // error mapper and, once parked, its promise's settle functions.
+  #rbuf: Uint8Array | null = null;
+  #rmap: ErrorMapper | null = null;
+  #rres: ((n: number) => void) | null = null;
+  #rrej: ((err: unknown) => void) | null = null;
+  #onReadable: ((code: number) => void) | null = null;
   readonly #mu = new FdMutex();
   readonly #poller: Poller;
 
@@ -195,84 +217,215 @@ export class FD {
 
   /**
    * Reads into p; resolves the byte count, rejects with EOF at end of
-   * stream, a poll sentinel, or an Errno.
+   * stream, a poll sentinel, or an Errno, each passed through m when given
+   * (the net layer's OpError wrapping).
+   *
+   * Not an async function: the common cases (data is there, or the read
+   * parks once and the poller's wake-up finds data) cost one promise, and
+   * the recv after a wake-up runs in the poller's dispatch.
    */
-  async Read(p: Uint8Array): Promise<number> {
+  Read(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
     const l = this.#mu.rwlock(true);
-    if (l !== true && !(await l)) throw ErrNetClosing;
+    if (l !== true) return this.#readContended(l, p, m);
+    return this.#readLocked(p, m);
+  }
+
+  async #readContended(
+    l: false | Promise<boolean>,
+    p: Uint8Array,
+    m: ErrorMapper | null,
+  ): Promise<number> {
+    if (l === false || !(await l)) throw mapError(m, "read", ErrNetClosing);
+    return this.#readLocked(p, m);
+  }
+
+  /** The rest of Read, with the read lock held; always releases it. */
+  #readLocked(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
+    this.#rbuf = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
+    this.#rmap = m;
+    let n: number;
     try {
-      if (p.byteLength === 0) return 0;
+      if (p.byteLength === 0) return Promise.resolve(this.#readFinish(0));
       const pd = this.#pd!;
       const err = pd.check(true);
-      if (err !== pollNoError) throw pollError(err);
-      const b = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
+      if (err !== pollNoError) return Promise.reject(this.#readFailure(pollError(err)));
       // After a FIN no further edge comes (the next recv must see the EOF),
       // and urgent data stops a read short: then recv first.
       if (this.#drained && !pd.mustRecv) {
         this.#drained = false;
-        let w = pd.waitRead();
-        if (typeof w !== "number") w = await w;
-        if (w !== pollNoError) throw pollError(w);
+        return this.#readPark();
       }
-      for (;;) {
-        const n = libc.recv(this.Sysfd, b, 0);
-        if (n > 0) {
-          this.#drained = this.ShortReadDrains && n < b.byteLength;
-          // Reads that never park would otherwise starve Deno's timers.
-          if (this.#poller.yieldDue()) await this.#poller.yield();
-          return n;
-        }
-        if (n === 0) {
-          if (this.ZeroReadIsEOF) throw EOF;
-          return 0;
-        }
-        if (n === eagain) {
-          let w = pd.waitRead();
-          if (typeof w !== "number") w = await w;
-          if (w === pollNoError) continue;
-          throw pollError(w);
-        }
-        if (n !== eintr) throw errnoErr(-n);
-      }
-    } finally {
-      this.#unlock(true);
+      n = this.#recv();
+      if (n === eagain) return this.#readPark();
+      n = this.#readFinish(n);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    // Reads that never park would otherwise starve Deno's timers.
+    if (this.#poller.yieldDue()) return this.#poller.yield().then(() => n);
+    return Promise.resolve(n);
+  }
+
+  /** recv into the pending read's buffer, retrying EINTR: bytes, 0, or -errno. */
+  #recv(): number {
+    for (;;) {
+      const n = libc.recv(this.Sysfd, this.#rbuf!, 0);
+      if (n !== eintr) return n;
     }
   }
 
   /**
-   * Writes all of p (looping over partial writes, parking on EAGAIN);
-   * resolves p's length or rejects with a poll sentinel or an Errno.
+   * Ends the pending read with recv's result: releases the lock and
+   * returns the count, or throws the (mapped) EOF or Errno.
    */
-  async Write(p: Uint8Array): Promise<number> {
+  #readFinish(n: number): number {
+    if (n > 0) {
+      this.#drained = this.ShortReadDrains && n < this.#rbuf!.byteLength;
+    } else if (n < 0) {
+      throw this.#readFailure(errnoErr(-n));
+    } else if (this.ZeroReadIsEOF && this.#rbuf!.byteLength > 0) {
+      throw this.#readFailure(EOF);
+    }
+    this.#readRelease();
+    return n;
+  }
+
+  /** Ends the pending read with err: releases the lock; returns the mapped error. */
+  #readFailure(err: Error): unknown {
+    const m = this.#rmap;
+    this.#readRelease();
+    return mapError(m, "read", err);
+  }
+
+  #readRelease(): void {
+    // Drop the references: a finished read must not keep the buffer alive.
+    this.#rbuf = null;
+    this.#rmap = null;
+    this.#rres = null;
+    this.#rrej = null;
+    this.#unlock(true);
+  }
+
+  /** Parks the pending read on the poller; the promise settles when it ends. */
+  #readPark(): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.#rres = resolve;
+      this.#rrej = reject;
+      this.#readWait();
+    });
+  }
+
+  /** Waits for readability, retrying recv while the wait reports ready. */
+  #readWait(): void {
+    const pd = this.#pd!;
+    for (;;) {
+      const code = pd.parkRead(this.#onReadable ??= (c) => this.#readWoken(c));
+      if (code === pollParked) return;
+      if (code !== pollNoError) return this.#readSettleError(code);
+      const n = this.#recv();
+      if (n !== eagain) return this.#readSettle(n);
+    }
+  }
+
+  /** The poller's wake-up for a parked read: readiness, closing or a deadline. */
+  #readWoken(code: number): void {
+    if (code !== pollNoError) return this.#readSettleError(code);
+    const n = this.#recv();
+    if (n === eagain) this.#readWait();
+    else this.#readSettle(n);
+  }
+
+  #readSettleError(code: number): void {
+    const reject = this.#rrej!;
+    reject(this.#readFailure(pollError(code)));
+  }
+
+  #readSettle(n: number): void {
+    const resolve = this.#rres!;
+    const reject = this.#rrej!;
+    try {
+      resolve(this.#readFinish(n));
+    } catch (err) {
+      reject(err);
+    }
+  }
+
+  /**
+   * Writes all of p (looping over partial writes, parking when the send
+   * buffer is full); resolves p's length or rejects with a poll sentinel or
+   * an Errno, passed through m when given. The common case, a send that
+   * takes everything, costs one promise.
+   */
+  Write(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
     const l = this.#mu.rwlock(false);
-    if (l !== true && !(await l)) throw ErrNetClosing;
+    if (l !== true) return this.#writeContended(l, p, m);
+    return this.#writeLocked(p, m);
+  }
+
+  async #writeContended(
+    l: false | Promise<boolean>,
+    p: Uint8Array,
+    m: ErrorMapper | null,
+  ): Promise<number> {
+    if (l === false || !(await l)) throw mapError(m, "write", ErrNetClosing);
+    return this.#writeLocked(p, m);
+  }
+
+  /** The rest of Write, with the write lock held; always releases it. */
+  #writeLocked(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
+    const err = this.#pd!.check(false);
+    if (err !== pollNoError) {
+      this.#unlock(false);
+      return Promise.reject(mapError(m, "write", pollError(err)));
+    }
+    const total = p.byteLength;
+    let nn = 0;
+    for (;;) {
+      let max = total;
+      if (this.IsStream && max - nn > maxRW) max = nn + maxRW;
+      const chunk = nn === 0 && max === total ? p : p.subarray(nn, max);
+      const n = libc.send(this.Sysfd, chunk, MSG_NOSIGNAL);
+      if (n > 0) nn += n;
+      if (nn === total) {
+        this.#unlock(false);
+        if (this.#poller.yieldDue()) return this.#poller.yield().then(() => nn);
+        return Promise.resolve(nn);
+      }
+      // A partial send means the send buffer filled (the kernel marks the
+      // socket for a write-space edge): wait for it instead of an EAGAIN.
+      // A chunk capped at maxRW may have gone out whole: then send on.
+      if (n === eagain || (this.IsStream && n > 0 && n < chunk.byteLength)) {
+        return this.#writeParked(p, nn, m);
+      }
+      if (n < 0 && n !== eintr) {
+        this.#unlock(false);
+        return Promise.reject(mapError(m, "write", errnoErr(-n)));
+      }
+    }
+  }
+
+  /** Write's slow path: waits for send-buffer space between sends; releases the lock. */
+  async #writeParked(p: Uint8Array, nn: number, m: ErrorMapper | null): Promise<number> {
     try {
       const pd = this.#pd!;
-      const err = pd.check(false);
-      if (err !== pollNoError) throw pollError(err);
       const total = p.byteLength;
-      let nn = 0;
       for (;;) {
-        let max = total;
-        if (this.IsStream && max - nn > maxRW) max = nn + maxRW;
-        const chunk = nn === 0 && max === total ? p : p.subarray(nn, max);
-        const n = libc.send(this.Sysfd, chunk, MSG_NOSIGNAL);
-        if (n > 0) nn += n;
-        if (nn === total) {
-          if (this.#poller.yieldDue()) await this.#poller.yield();
-          return nn;
+        let w = pd.waitWrite();
+        if (typeof w !== "number") w = await w;
+        if (w !== pollNoError) throw pollError(w);
+        for (;;) {
+          let max = total;
+          if (this.IsStream && max - nn > maxRW) max = nn + maxRW;
+          const chunk = p.subarray(nn, max);
+          const n = libc.send(this.Sysfd, chunk, MSG_NOSIGNAL);
+          if (n > 0) nn += n;
+          if (nn === total) return nn;
+          if (n === eagain || (this.IsStream && n > 0 && n < chunk.byteLength)) break;
+          if (n < 0 && n !== eintr) throw errnoErr(-n);
         }
-        // A partial send means the send buffer filled (the kernel marks the
-        // socket for a write-space edge): wait for it instead of an EAGAIN.
-        // A chunk capped at maxRW may have gone out whole: then send on.
-        if (n === eagain || (this.IsStream && n > 0 && n < chunk.byteLength)) {
-          let w = pd.waitWrite();
-          if (typeof w !== "number") w = await w;
-          if (w === pollNoError) continue;
-          throw pollError(w);
-        }
-        if (n < 0 && n !== eintr) throw errnoErr(-n);
       }
+    } catch (err) {
+      throw mapError(m, "write", err);
     } finally {
       this.#unlock(false);
     }

@@ -33,6 +33,8 @@ export const pollNoError = 0;
 export const pollErrClosing = 1;
 /** Wait outcome: the deadline for this direction passed. */
 export const pollErrTimeout = 2;
+/** From parkRead: the outcome is not known yet; the wake callback will bring it. */
+export const pollParked = -1;
 
 const readEvents = EPOLLIN | EPOLLPRI | EPOLLRDHUP | EPOLLHUP | EPOLLERR;
 /** Events after which a short read no longer proves the socket drained. */
@@ -113,6 +115,25 @@ export class PollDesc {
       this.#rwake = resolve;
       this.poller.parked(1);
     });
+  }
+
+  /**
+   * waitRead without a promise: returns the outcome when it is known now,
+   * else {@linkcode pollParked}, and wake is later called once with it
+   * (from the poller's dispatch, a deadline timer, or evict). The FD's
+   * read path uses this so that a parked Read costs one promise, its own.
+   */
+  parkRead(wake: (code: number) => void): number {
+    const err = this.check(true);
+    if (err !== pollNoError) return err;
+    if (this.rg === pdReady) {
+      this.rg = pdNil;
+      return pollNoError;
+    }
+    this.rg = pdWait;
+    this.#rwake = wake;
+    this.poller.parked(1);
+    return pollParked;
   }
 
   /** Waits until the fd may be writable (Go's netpollblock for 'w'). */
