@@ -65,6 +65,7 @@ const tests: {
         `127.0.0.1:${port + 1}`,
       ),
       "Dial and connect 127.0.0.1:PORT": { ok: true },
+      "Dial after revoke": denied("dial tcp", `127.0.0.1:${port + 1}`, `127.0.0.1:${port + 1}`),
     }),
   },
   {
@@ -87,6 +88,7 @@ const tests: {
         `127.0.0.1:${port}`,
         `127.0.0.1:${port}`,
       ),
+      "Dial after revoke": denied("dial tcp", `127.0.0.1:${port + 1}`, `127.0.0.1:${port + 1}`),
     }),
   },
   {
@@ -101,6 +103,7 @@ const tests: {
       "Dial [::1]:PORT": refused("dial tcp6", `[::1]:${port}`),
       "connect 127.0.0.1:PORT+1": refused("dial tcp", `127.0.0.1:${port + 1}`),
       "Dial and connect 127.0.0.1:PORT": { ok: true },
+      "Dial after revoke": denied("dial tcp", `127.0.0.1:${port + 1}`, `127.0.0.1:${port + 1}`),
     }),
   },
 ];

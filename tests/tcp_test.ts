@@ -2,11 +2,13 @@
 import { assert, assertEquals, assertInstanceOf, assertRejects, assertThrows } from "@std/assert";
 import {
   Dial,
+  Dialer,
   EOF,
   ErrClosed,
   Is,
   Listen,
   OpError,
+  ResolveTCPAddr,
   SyscallError,
   TCPAddr,
   type TCPConn,
@@ -309,5 +311,35 @@ Deno.test("data followed at once by CloseWrite gives the data, then EOF, every t
         server.Close();
         ln.Close();
       }
+    }
+  }));
+
+Deno.test("a socket connected to itself (simultaneous open) is recognised as such", () =>
+  bounded(5000, async () => {
+    // A port that was free a moment ago; bound and connected to by the
+    // same socket, TCP opens the connection to itself.
+    const probe = await Listen("tcp", "127.0.0.1:0");
+    const addr = probe.Addr().String();
+    probe.Close();
+    const d = new Dialer();
+    d.LocalAddr = await ResolveTCPAddr("tcp", addr);
+    const self = await d.Dial("tcp", addr) as TCPConn;
+    const { ln, client, server } = await pair();
+    try {
+      assertEquals(self.LocalAddr()?.String(), self.RemoteAddr()?.String());
+      // What it writes comes back to it.
+      await self.Write(enc.encode("me"));
+      const b = new Uint8Array(2);
+      await readFull(self, b);
+      assertEquals(dec.decode(b), "me");
+      // The check dial uses to retry such sockets (when no port was asked for).
+      assertEquals(self.fd.selfConnected(), true);
+      assertEquals(client.fd.selfConnected(), false);
+      assertEquals(server.fd.selfConnected(), false);
+    } finally {
+      self.Close();
+      client.Close();
+      server.Close();
+      ln.Close();
     }
   }));

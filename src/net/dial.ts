@@ -79,12 +79,6 @@ export function partition(addrs: TCPAddr[]): [TCPAddr[], TCPAddr[]] {
   return [primaries, fallbacks];
 }
 
-function addrsEqual(a: Addr | null, b: Addr | null): boolean {
-  if (!(a instanceof TCPAddr) || !(b instanceof TCPAddr)) return false;
-  if (a.Port !== b.Port || a.IP === null || b.IP === null) return false;
-  return a.IP.Equal(b.IP);
-}
-
 /**
  * Connects one socket to raddr (Go's doDialTCP). A connect to our own port
  * on loopback can connect to itself (simultaneous open); such a socket is
@@ -120,7 +114,7 @@ async function dialTCP(
   let fd: netFD = await dialOnce();
   for (
     let i = 0;
-    i < 2 && (laddr === null || laddr.Port === 0) && addrsEqual(fd.laddr, fd.raddr);
+    i < 2 && (laddr === null || laddr.Port === 0) && fd.selfConnected();
     i++
   ) {
     fd.Close();

@@ -23,6 +23,8 @@ import { EALREADY, EINPROGRESS, EINTR, EISCONN, Errno, errnoErr } from "../../ff
 import { type ErrorMapper, FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
 import { EOF, SyscallError } from "../poll/errors.ts";
 import { type Addr, OpError } from "./errors.ts";
+import { InetAddr } from "./ipsock_posix.ts";
+import { Inet4Sockaddr } from "../../ffi/sockaddr.ts";
 
 /** Wraps an Errno in a SyscallError naming the call; other errors pass (Go's wrapSyscallError). */
 export function wrapSyscallError(name: string, err: unknown): unknown {
@@ -45,9 +47,13 @@ export class netFD implements ErrorMapper {
   readonly sotype: number;
   /** The network name ("tcp", "tcp4"…). */
   readonly net: string;
+  // The addresses, made on first use: undefined means "not yet", and then
+  // the kernel sockaddr kept in #lsa/#rsa is converted (a getsockname when
+  // there is no #lsa). Most conns never ask, and each Addr costs typed arrays.
   #laddr: Addr | null | undefined = null;
-  /** Remote address, once known. */
-  raddr: Addr | null = null;
+  #lsa: RawSockaddr | null = null;
+  #raddr: Addr | null | undefined = null;
+  #rsa: RawSockaddr | null = null;
   /** Whether connect succeeded. */
   isConnected = false;
   readonly #addrFunc: AddrFunc;
@@ -70,7 +76,20 @@ export class netFD implements ErrorMapper {
   /** Records the local and remote addresses; undefined laddr is looked up on first use. */
   setAddr(laddr: Addr | null | undefined, raddr: Addr | null): void {
     this.#laddr = laddr;
-    this.raddr = raddr;
+    this.#lsa = null;
+    this.#raddr = raddr;
+    this.#rsa = null;
+  }
+
+  /**
+   * Records the addresses as kernel sockaddrs, converted on first use; a
+   * null lsa means the local address is looked up then (getsockname).
+   */
+  setRawAddr(lsa: RawSockaddr | null, rsa: RawSockaddr | null): void {
+    this.#laddr = undefined;
+    this.#lsa = lsa;
+    this.#raddr = rsa === null ? null : undefined;
+    this.#rsa = rsa;
   }
 
   /**
@@ -80,12 +99,41 @@ export class netFD implements ErrorMapper {
   get laddr(): Addr | null {
     if (this.#laddr === undefined) {
       try {
-        this.#laddr = this.addr(this.pfd.Getsockname());
+        this.#laddr = this.addr(this.#lsa ?? this.pfd.Getsockname());
       } catch {
         this.#laddr = null;
       }
+      this.#lsa = null;
     }
     return this.#laddr;
+  }
+
+  /** The remote address, once known. */
+  get raddr(): Addr | null {
+    if (this.#raddr === undefined) {
+      this.#raddr = this.addr(this.#rsa!);
+      this.#rsa = null;
+    }
+    return this.#raddr;
+  }
+
+  /**
+   * Whether the socket is connected to itself (a loopback connect to its
+   * own ephemeral port: TCP simultaneous open), compared on the kernel
+   * sockaddrs when they are still at hand.
+   */
+  selfConnected(): boolean {
+    const l = this.#lsa;
+    const r = this.#rsa;
+    if (l !== null && r !== null) {
+      if (l.family !== r.family || l.port !== r.port) return false;
+      if (l instanceof Inet4Sockaddr && r instanceof Inet4Sockaddr) return l.a32 === r.a32;
+    }
+    const la = this.laddr;
+    const ra = this.raddr;
+    if (!(la instanceof InetAddr) || !(ra instanceof InetAddr)) return false;
+    if (la.Port !== ra.Port || la.IP === null || ra.IP === null) return false;
+    return la.IP.Equal(ra.IP);
   }
 
   /**
@@ -133,7 +181,7 @@ export class netFD implements ErrorMapper {
       fd.Close();
       throw err;
     }
-    fd.setAddr(undefined, fd.addr(rsa));
+    fd.setRawAddr(null, rsa);
     return fd;
   }
 
@@ -211,7 +259,7 @@ export class netFD implements ErrorMapper {
     }
     const crsa = await this.#connect(raddr, deadline, signal);
     this.isConnected = true;
-    this.setAddr(this.addr(this.pfd.Getsockname()), this.addr(crsa));
+    this.setRawAddr(this.pfd.Getsockname(), crsa);
   }
 
   /**
@@ -238,6 +286,22 @@ export class netFD implements ErrorMapper {
         throw new SyscallError("connect", errnoErr(e));
     }
     this.init();
+    // On loopback the handshake completes inside the first connect(2): a
+    // second call reports the outcome at once (0, or the refusal), sparing
+    // a poller round trip, SO_ERROR and getpeername. EALREADY: still going.
+    const again = this.pfd.Connect(ra);
+    switch (again) {
+      case EINPROGRESS.errno:
+      case EALREADY.errno:
+      case EINTR.errno:
+        break;
+      case 0:
+      case EISCONN.errno:
+        signal?.throwIfAborted();
+        return ra;
+      default:
+        throw new SyscallError("connect", errnoErr(again));
+    }
     if (deadline !== null) this.pfd.SetWriteDeadline(deadline);
     // An abort interrupts the wait the way Go's context does: by a write
     // deadline in the past. As in Go, an abort that fired wins even when

@@ -8,6 +8,7 @@
 
 import { AF_INET, AF_INET6, SOCK_STREAM } from "../../ffi/constants.ts";
 import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
+import { Inet4Sockaddr } from "../../ffi/sockaddr.ts";
 import { type Addr, AddrError } from "./errors.ts";
 import { IP, IPv4len, IPv4zero, IPv6zero, isIPv4 } from "./ip.ts";
 import { JoinHostPort } from "./ipsock.ts";
@@ -153,9 +154,13 @@ export function ipToSockaddr(
   zone: string,
 ): RawSockaddr {
   if (family === AF_INET) {
-    const ip4 = (ip === null || ip.length === 0 ? IPv4zero : ip).To4();
-    if (ip4 === null) throw new AddrError("non-IPv4 address", ip!.String());
-    return { family, addr: ip4, port, scopeId: 0, path: "" };
+    if (ip === null || ip.length === 0) return new Inet4Sockaddr(0, port);
+    if (!isIPv4(ip)) throw new AddrError("non-IPv4 address", ip.String());
+    const o = ip.length - 4;
+    return new Inet4Sockaddr(
+      ((ip[o] << 24) | (ip[o + 1] << 16) | (ip[o + 2] << 8) | ip[o + 3]) >>> 0,
+      port,
+    );
   }
   if (family === AF_INET6) {
     const src = ip === null || ip.length === 0 || ip.Equal(IPv4zero) ? IPv6zero : ip;
@@ -233,8 +238,16 @@ export function sockaddrToInet<A extends InetAddr>(
   sa: RawSockaddr,
   make: new (ip: IP, port: number, zone: string) => A,
 ): A | null {
-  // A copy, not a view: a small typed array stays on V8's heap, while
-  // taking .buffer of one moves it to a separate allocation (RSS per conn).
+  if (sa instanceof Inet4Sockaddr) {
+    const a = sa.a32;
+    const ip = new IP(4);
+    ip[0] = a >>> 24;
+    ip[1] = (a >>> 16) & 0xff;
+    ip[2] = (a >>> 8) & 0xff;
+    ip[3] = a & 0xff;
+    return new make(ip, sa.port, "");
+  }
+  // A copy, not a view: it must not keep a shared buffer alive.
   const ip = new IP(sa.addr);
   if (sa.family === AF_INET) return new make(ip, sa.port, "");
   if (sa.family === AF_INET6) return new make(ip, sa.port, indexToZone(sa.scopeId));

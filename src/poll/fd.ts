@@ -13,8 +13,10 @@ import * as libc from "../../ffi/libc.ts";
 import {
   decodeSockaddr,
   encodeInet4,
+  encodeInet4Number,
   encodeInet6,
   encodeUnix,
+  Inet4Sockaddr,
   type RawSockaddr,
   SIZEOF_SOCKADDR_STORAGE,
 } from "../../ffi/sockaddr.ts";
@@ -62,6 +64,7 @@ const saBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
 function encodeSockaddr(sa: RawSockaddr): number {
   switch (sa.family) {
     case 2:
+      if (sa instanceof Inet4Sockaddr) return encodeInet4Number(saBuf, sa.a32, sa.port);
       return encodeInet4(saBuf, sa.addr, sa.port);
     case 10:
       return encodeInet6(saBuf, sa.addr, sa.port, sa.scopeId);
