@@ -731,3 +731,20 @@ Deno.test("parseIPZone splits the zone off IPv6 addresses only", () => {
     assertEquals(parseIPZone(input), [wantIP, wantZone], `parseIPZone(${input})`);
   }
 });
+
+Deno.test("IPs carved from a shared slab stay independent of each other", () => {
+  const ips = Array.from({ length: 200 }, (_, i) => ParseIP(`10.0.${i >> 8}.${i & 0xff}`)!);
+  // Writing one address never shows through another, across slab boundaries.
+  for (const ip of ips) ip[15] ^= 0xff;
+  ips.forEach((ip, i) => {
+    assertEquals(ip.length, 16);
+    assertEquals(ip[15], (i & 0xff) ^ 0xff);
+    assertEquals(ip[14], i >> 8);
+  });
+  // A slice is a plain, independent copy.
+  const copy = ips[0].slice();
+  assertEquals(copy.constructor, Uint8Array);
+  assertEquals(copy.buffer.byteLength, 16);
+  copy[15] = 1;
+  assertEquals(ips[0][15], 0xff);
+});

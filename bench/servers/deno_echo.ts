@@ -9,13 +9,17 @@ import { statLine } from "./stat.ts";
 const port = Number(Deno.args[0] ?? "0");
 const idle = Deno.args[1] === "idle";
 const STAT = new TextEncoder().encode("STAT\n");
+// 64 KiB buffers are reused across conns, as in examples/echo_server.ts: in
+// Deno each new typed array is a zeroed allocation outside V8's heap, which
+// under connect/accept churn would cost more than the socket work.
+const pool: Uint8Array[] = [];
 const ln = Deno.listen({ hostname: "127.0.0.1", port });
 console.log(`listening on 127.0.0.1:${ln.addr.port}`);
 for await (const conn of ln) {
   (async () => {
     conn.setNoDelay(true);
     const timer = idle ? setTimeout(() => conn.close(), 30_000) : undefined;
-    const buf = new Uint8Array(idle ? 4 << 10 : 64 << 10);
+    const buf = idle ? new Uint8Array(4 << 10) : pool.pop() ?? new Uint8Array(64 << 10);
     let first = idle;
     try {
       for (;;) {
@@ -33,6 +37,7 @@ for await (const conn of ln) {
       // Reset by the client, or closed by the timer.
     } finally {
       clearTimeout(timer);
+      if (!idle && pool.length < 256) pool.push(buf);
       try {
         conn.close();
       } catch {
