@@ -27,6 +27,7 @@ import {
   pollErrClosing,
   pollNoError,
   pollParked,
+  type PollWaiter,
 } from "../runtime/netpoll.ts";
 import { EOF, ErrDeadlineExceeded, ErrNetClosing } from "./errors.ts";
 import { FdMutex } from "./fd_mutex.ts";
@@ -90,7 +91,7 @@ export function closeFunc(fd: number): void {
 }
 
 /** A file descriptor for a socket, with poller integration (Go's poll.FD). */
-export class FD {
+export class FD implements PollWaiter {
   /** The system file descriptor; -1 once destroyed. */
   Sysfd: number;
   /** Whether this is a stream socket (reads and writes are capped at maxRW). */
@@ -118,7 +119,6 @@ export class FD {
   #rmap: ErrorMapper | null = null;
   #rres: ((n: number) => void) | null = null;
   #rrej: ((err: unknown) => void) | null = null;
-  #onReadable: ((code: number) => void) | null = null;
   readonly #mu = new FdMutex();
   readonly #poller: Poller;
 
@@ -322,7 +322,7 @@ export class FD {
   #readWait(): void {
     const pd = this.#pd!;
     for (;;) {
-      const code = pd.parkRead(this.#onReadable ??= (c) => this.#readWoken(c));
+      const code = pd.parkRead(this);
       if (code === pollParked) return;
       if (code !== pollNoError) return this.#readSettleError(code);
       const n = this.#recv();
@@ -330,8 +330,11 @@ export class FD {
     }
   }
 
-  /** The poller's wake-up for a parked read: readiness, closing or a deadline. */
-  #readWoken(code: number): void {
+  /**
+   * The poller's wake-up for a parked read: readiness, closing or a
+   * deadline (the PollWaiter interface; not for callers).
+   */
+  pollReadWake(code: number): void {
     if (code !== pollNoError) return this.#readSettleError(code);
     const n = this.#recv();
     if (n === eagain) this.#readWait();

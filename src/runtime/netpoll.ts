@@ -68,17 +68,30 @@ export class PollDesc {
   rd = 0;
   /** Write deadline in clock ms: 0 none, -1 expired. */
   wd = 0;
-  #rwake: Wake | null = null;
+  #rwake: Wake | PollWaiter | null = null;
   #wwake: Wake | null = null;
-  /** The read timer (fires for both directions while rd == wd). */
-  readonly rt: Timer;
-  /** The write timer. */
-  readonly wt: Timer;
+  // Deadline timers, made when a deadline is first set: most conns never
+  // set one, and the pollcache keeps a descriptor per concurrent conn.
+  #rt: DeadlineTimer | null = null;
+  #wt: DeadlineTimer | null = null;
   #combo = false;
 
-  constructor(readonly poller: Poller, readonly id: number) {
-    this.rt = new Timer(() => this.#deadlineFired(true, this.#combo));
-    this.wt = new Timer(() => this.#deadlineFired(false, true));
+  constructor(readonly poller: Poller, readonly id: number) {}
+
+  /** The read timer (fires for both directions while rd == wd). */
+  get rt(): Timer {
+    return this.#rt ??= new DeadlineTimer(this, true);
+  }
+
+  /** The write timer. */
+  get wt(): Timer {
+    return this.#wt ??= new DeadlineTimer(this, false);
+  }
+
+  /** Called by a DeadlineTimer when it expires. */
+  deadlineFired(read: boolean): void {
+    if (read) this.#deadlineFired(true, this.#combo);
+    else this.#deadlineFired(false, true);
   }
 
   /**
@@ -119,11 +132,11 @@ export class PollDesc {
 
   /**
    * waitRead without a promise: returns the outcome when it is known now,
-   * else {@linkcode pollParked}, and wake is later called once with it
+   * else {@linkcode pollParked}, and wake.pollReadWake is later called once with it
    * (from the poller's dispatch, a deadline timer, or evict). The FD's
    * read path uses this so that a parked Read costs one promise, its own.
    */
-  parkRead(wake: (code: number) => void): number {
+  parkRead(wake: PollWaiter): number {
     const err = this.check(true);
     if (err !== pollNoError) return err;
     if (this.rg === pdReady) {
@@ -164,7 +177,8 @@ export class PollDesc {
         this.#rwake = null;
         this.rg = pdNil;
         this.poller.parked(-1);
-        wake(code);
+        if (typeof wake === "function") wake(code);
+        else wake.pollReadWake(code);
       } else if (ioready) {
         this.rg = pdReady;
       }
@@ -225,14 +239,14 @@ export class PollDesc {
     }
     if (write) {
       this.wd = -1;
-      if (read) this.poller.timers.delete(this.wt);
+      if (read && this.#wt !== null) this.poller.timers.delete(this.#wt);
       this.unblock(false, pollErrTimeout);
     }
   }
 
   #deleteTimers(): void {
-    this.poller.timers.delete(this.rt);
-    this.poller.timers.delete(this.wt);
+    if (this.#rt !== null) this.poller.timers.delete(this.#rt);
+    if (this.#wt !== null) this.poller.timers.delete(this.#wt);
   }
 
   /** Resets the descriptor for reuse from the pollcache. */
@@ -254,6 +268,24 @@ export class PollDesc {
     this.#deleteTimers();
     this.fd = -1;
   }
+}
+
+/** A parked read's owner, woken through a method rather than a closure per fd. */
+export interface PollWaiter {
+  /** Called once with the outcome of the wait (pollNoError, closing or timeout). */
+  pollReadWake(code: number): void;
+}
+
+/** A deadline timer that knows its descriptor and direction (no closure per timer). */
+class DeadlineTimer extends Timer {
+  constructor(readonly pd: PollDesc, readonly read: boolean) {
+    super(fireDeadline);
+  }
+}
+
+function fireDeadline(t: Timer): void {
+  const d = t as DeadlineTimer;
+  d.pd.deadlineFired(d.read);
 }
 
 /** Tuning knobs of the poller loop. */
