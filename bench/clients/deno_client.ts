@@ -21,10 +21,13 @@ const host = address.slice(0, address.lastIndexOf(":"));
 const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
 
+// Imported only for netpoll (the Deno-native client must not depend on the
+// library), and once: a dynamic import per dial costs as much as a syscall.
+const lib = impl === "netpoll" ? await import("../../mod.ts") : null;
+
 async function connect(): Promise<Stream> {
-  if (impl === "netpoll") {
-    // Imported only here: the Deno-native client must not depend on the library.
-    const { Dial, EOF, Is } = await import("../../mod.ts");
+  if (lib !== null) {
+    const { Dial, EOF, Is } = lib;
     const c = await Dial("tcp", address);
     return {
       read: async (b) => {
