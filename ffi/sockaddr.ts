@@ -36,16 +36,8 @@ export interface RawSockaddr {
  * Encodes an IPv4 address (4 bytes) and port into buf; returns the length.
  */
 export function encodeInet4(buf: Uint8Array, ip4: Uint8Array, port: number): number {
-  buf.fill(0, 0, SIZEOF_SOCKADDR_IN);
-  buf[0] = AF_INET & 0xff;
-  buf[1] = AF_INET >> 8;
-  buf[2] = port >> 8;
-  buf[3] = port & 0xff;
-  buf[4] = ip4[0];
-  buf[5] = ip4[1];
-  buf[6] = ip4[2];
-  buf[7] = ip4[3];
-  return SIZEOF_SOCKADDR_IN;
+  const a32 = ((ip4[0] << 24) | (ip4[1] << 16) | (ip4[2] << 8) | ip4[3]) >>> 0;
+  return encodeInet4Number(buf, a32, port);
 }
 
 /** Encodes an IPv4 address given as a big-endian u32, and a port, into buf; returns the length. */

@@ -271,36 +271,18 @@ export class netFD implements ErrorMapper {
     deadline: Date | null,
     signal: AbortSignal | null,
   ): Promise<RawSockaddr> {
-    const e = this.pfd.Connect(ra);
-    switch (e) {
-      case EINPROGRESS.errno:
-      case EALREADY.errno:
-      case EINTR.errno:
-        break;
-      case 0:
-      case EISCONN.errno:
-        signal?.throwIfAborted();
-        this.init();
-        return ra;
-      default:
-        throw new SyscallError("connect", errnoErr(e));
+    if (connectDone(this.pfd.Connect(ra))) {
+      signal?.throwIfAborted();
+      this.init();
+      return ra;
     }
     this.init();
     // On loopback the handshake completes inside the first connect(2): a
     // second call reports the outcome at once (0, or the refusal), sparing
     // a poller round trip, SO_ERROR and getpeername. EALREADY: still going.
-    const again = this.pfd.Connect(ra);
-    switch (again) {
-      case EINPROGRESS.errno:
-      case EALREADY.errno:
-      case EINTR.errno:
-        break;
-      case 0:
-      case EISCONN.errno:
-        signal?.throwIfAborted();
-        return ra;
-      default:
-        throw new SyscallError("connect", errnoErr(again));
+    if (connectDone(this.pfd.Connect(ra))) {
+      signal?.throwIfAborted();
+      return ra;
     }
     if (deadline !== null) this.pfd.SetWriteDeadline(deadline);
     // An abort interrupts the wait the way Go's context does: by a write
@@ -349,6 +331,24 @@ export class netFD implements ErrorMapper {
           throw new SyscallError("connect", errnoErr(nerr));
       }
     }
+  }
+}
+
+/**
+ * Reads a connect(2) result: true once connected, false while the connect
+ * is in progress; throws the failure as a SyscallError.
+ */
+function connectDone(e: number): boolean {
+  switch (e) {
+    case EINPROGRESS.errno:
+    case EALREADY.errno:
+    case EINTR.errno:
+      return false;
+    case 0:
+    case EISCONN.errno:
+      return true;
+    default:
+      throw new SyscallError("connect", errnoErr(e));
   }
 }
 
