@@ -1,0 +1,44 @@
+/**
+ * The public face of the process-wide poller: what a user may read or tune,
+ * without the internals (pollDescs, timers) that stay private.
+ *
+ * @module
+ */
+
+import { defaultPoller } from "./netpoll.ts";
+
+/** The poller's tuning knobs, counters and idle signal. */
+export interface PollerControl {
+  /** Spin window after activity, in ms: the floor of the adaptive window (default 0.05). */
+  spinMs: number;
+  /** Ceiling of the adaptive spin window, in ms (default 0.25). */
+  maxSpinMs: number;
+  /** Longest stretch of polling without yielding a macrotask to Deno, in ms (default 2). */
+  yieldEveryMs: number;
+  /** Microtask turns given to woken waiters after a batch of events (default 16). */
+  settleTurns: number;
+  /** Counters: non-blocking polls, thread waits, events dispatched, macrotask yields. */
+  readonly stats: { polls: number; waits: number; events: number; yields: number };
+  /**
+   * Resolves once the poller's loop has stopped and holds no pending
+   * operation. Tests run with Deno's op sanitizer await it before they
+   * end: the thread wait needs a moment to notice nothing is parked.
+   */
+  idle(): Promise<void>;
+}
+
+/**
+ * The process-wide poller every socket uses.
+ *
+ * @example
+ * ```ts
+ * import { defaultPoller, Dial, Listen } from "@netpoll/net";
+ * const ln = await Listen("tcp", "127.0.0.1:0");
+ * const [c, s] = await Promise.all([Dial("tcp", ln.Addr().String()), ln.Accept()]);
+ * c.Close();
+ * s.Close();
+ * ln.Close();
+ * await defaultPoller.idle(); // nothing left pending for the op sanitizer
+ * ```
+ */
+export const pollerControl: PollerControl = defaultPoller;
