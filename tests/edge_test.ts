@@ -125,3 +125,26 @@ Deno.test("Read sees the EOF that follows a short read (no edge comes after a FI
       ln.Close();
     }
   }));
+
+Deno.test("a buffer transferred away while its Read is parked fails nothing else", () =>
+  bounded(5000, async () => {
+    const { ln, client, server } = await pair();
+    try {
+      server.SetReadDeadline(deadline());
+      const buf = new Uint8Array(64);
+      const first = server.Read(buf);
+      await sleep(20);
+      structuredClone(buf.buffer, { transfer: [buf.buffer] });
+      await client.Write(enc.encode("abc"));
+      // The read had no room left: like a Read into an empty buffer.
+      assertEquals(await first, 0);
+      // The data waits for the next Read, and the poller still serves.
+      const b = new Uint8Array(8);
+      const n = await server.Read(b);
+      assertEquals(dec.decode(b.subarray(0, n)), "abc");
+    } finally {
+      client.Close();
+      server.Close();
+      ln.Close();
+    }
+  }));

@@ -38,6 +38,8 @@ export type { RawSockaddr };
 const maxRW = 1 << 30;
 
 const eagain = -EAGAIN.errno;
+/** From FD's recv: the FFI call threw (a detached buffer); not an errno. */
+const recvThrew = -0x10000;
 const eintr = -EINTR.errno;
 const econnaborted = -ECONNABORTED.errno;
 
@@ -119,6 +121,7 @@ export class FD implements PollWaiter {
   #rmap: ErrorMapper | null = null;
   #rres: ((n: number) => void) | null = null;
   #rrej: ((err: unknown) => void) | null = null;
+  #rthrown: unknown = null;
   readonly #mu = new FdMutex();
   readonly #poller: Poller;
 
@@ -269,10 +272,21 @@ export class FD implements PollWaiter {
     return Promise.resolve(n);
   }
 
-  /** recv into the pending read's buffer, retrying EINTR: bytes, 0, or -errno. */
+  /**
+   * recv into the pending read's buffer, retrying EINTR: bytes, 0, -errno,
+   * or recvThrew. It never throws: it runs in the poller's dispatch, and a
+   * buffer the caller detached (transferred) while the read was parked
+   * must fail that read, not the poller.
+   */
   #recv(): number {
     for (;;) {
-      const n = libc.recv(this.Sysfd, this.#rbuf!, 0);
+      let n: number;
+      try {
+        n = libc.recv(this.Sysfd, this.#rbuf!, 0);
+      } catch (err) {
+        this.#rthrown = err;
+        return recvThrew;
+      }
       if (n !== eintr) return n;
     }
   }
@@ -284,6 +298,10 @@ export class FD implements PollWaiter {
   #readFinish(n: number): number {
     if (n > 0) {
       this.#drained = this.ShortReadDrains && n < this.#rbuf!.byteLength;
+    } else if (n === recvThrew) {
+      const err = this.#rthrown as Error;
+      this.#rthrown = null;
+      throw this.#readFailure(err);
     } else if (n < 0) {
       throw this.#readFailure(errnoErr(-n));
     } else if (this.ZeroReadIsEOF && this.#rbuf!.byteLength > 0) {
@@ -379,6 +397,16 @@ export class FD implements PollWaiter {
 
   /** The rest of Write, with the write lock held; always releases it. */
   #writeLocked(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
+    try {
+      return this.#writeNow(p, m);
+    } catch (err) {
+      // The FFI call threw (a detached buffer): the lock is still held.
+      this.#unlock(false);
+      return Promise.reject(mapError(m, "write", err));
+    }
+  }
+
+  #writeNow(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
     const err = this.#pd!.check(false);
     if (err !== pollNoError) {
       this.#unlock(false);
