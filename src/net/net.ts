@@ -6,7 +6,7 @@
  */
 
 import { SO_RCVBUF, SO_SNDBUF, SOL_SOCKET } from "../../ffi/constants.ts";
-import { EOF, ErrNetClosing } from "../poll/errors.ts";
+import { ErrNetClosing } from "../poll/errors.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { type netFD, wrapSyscallError } from "./fd_unix.ts";
 import { File } from "../poll/file.ts";
