@@ -148,3 +148,29 @@ Deno.test("a buffer transferred away while its Read is parked fails nothing else
       ln.Close();
     }
   }));
+
+Deno.test("an error mapper that throws cannot strand a parked Read or unbalance Write's lock", () =>
+  bounded(5000, async () => {
+    const { ln, client, server } = await pair();
+    const throwing = {
+      ioError(): unknown {
+        throw new Error("mapper failed");
+      },
+    };
+    try {
+      const read = server.fd.pfd.Read(new Uint8Array(8), throwing);
+      await sleep(20);
+      server.Close();
+      // The raw error comes through instead of the mapped one.
+      const err = await read.then(() => null, (e) => e);
+      assertEquals(err?.message, "use of closed network connection");
+      client.Close();
+      const werr = await client.fd.pfd.Write(new Uint8Array(8), throwing).then(
+        () => null,
+        (e) => e,
+      );
+      assertEquals(werr?.message, "use of closed network connection");
+    } finally {
+      ln.Close();
+    }
+  }));

@@ -106,6 +106,25 @@ const tests: {
       "Dial after revoke": denied("dial tcp", `127.0.0.1:${port + 1}`, `127.0.0.1:${port + 1}`),
     }),
   },
+  {
+    name: "--allow-net with --deny-net of one address refuses just that one",
+    flags: (port) => ["--allow-net", `--deny-net=127.0.0.1:${port + 1}`],
+    want: (port) => ({
+      "Listen 127.0.0.1:PORT": { ok: true },
+      "Listen 127.0.0.1:0": { ok: true },
+      "Listen :PORT": { ok: true },
+      "listen 0.0.0.0:PORT": { ok: true },
+      "Dial 127.0.0.1:PORT+1": denied("dial tcp", `127.0.0.1:${port + 1}`, `127.0.0.1:${port + 1}`),
+      "Dial [::1]:PORT": refused("dial tcp6", `[::1]:${port}`),
+      "connect 127.0.0.1:PORT+1": denied(
+        "dial tcp",
+        `127.0.0.1:${port + 1}`,
+        `127.0.0.1:${port + 1}`,
+      ),
+      "Dial and connect 127.0.0.1:PORT": { ok: true },
+      "Dial after revoke": denied("dial tcp", `127.0.0.1:${port + 1}`, `127.0.0.1:${port + 1}`),
+    }),
+  },
 ];
 
 for (const tt of tests) {

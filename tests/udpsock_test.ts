@@ -424,3 +424,22 @@ Deno.test("UDP sockets leak no fds, also on failed listens, dials and writes", (
     }
     assertNoNewFds(before);
   }));
+
+Deno.test("a conn's remote address is its own copy, not the IP the caller dialed with", () =>
+  bounded(5000, async () => {
+    for (const network of ["udp4", "udp6"]) {
+      const srv = await ListenUDP(network, loopback(network));
+      const port = (srv.LocalAddr() as UDPAddr).Port;
+      const want = srv.LocalAddr()?.String();
+      const ip = network === "udp4" ? IPv4(127, 0, 0, 1) : ParseIP("::1")!;
+      const c = await DialUDP(network, null, new UDPAddr(ip, port));
+      try {
+        // The caller changes its IP after dialing: the conn must not see it.
+        ip[ip.length - 1] ^= 3;
+        assertEquals(c.RemoteAddr()?.String(), want);
+      } finally {
+        c.Close();
+        srv.Close();
+      }
+    }
+  }));

@@ -22,25 +22,13 @@ const v4InV6Prefix: readonly number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xf
 
 const hexDigit = "0123456789abcdef";
 
-// IPs the library makes are 4- or 16-byte views into shared 1 KiB slabs: in
-// Deno every typed array with its own buffer is an allocation outside V8's
-// heap (~1 µs and ~0.5 KiB of RSS), a view on an existing buffer is not.
-const slabSize = 1024;
-let slab = new ArrayBuffer(slabSize);
-let slabOff = 0;
-
 /**
- * A new zeroed IP of len bytes (4 or 16), carved from a shared slab. Like a
- * Go sub-slice, its `buffer` holds other IPs too; `slice()` copies.
+ * A new zeroed IP of len bytes with its own buffer. (Views into shared slabs
+ * would be cheaper to make in Deno, but one transferred buffer would detach
+ * every IP in its slab, and one kept IP would pin the whole slab.)
  */
 export function newIP(len: number): IP {
-  if (slabOff + len > slabSize) {
-    slab = new ArrayBuffer(slabSize);
-    slabOff = 0;
-  }
-  const ip = new IP(slab, slabOff, len);
-  slabOff += len;
-  return ip;
+  return new IP(len);
 }
 
 /**
@@ -50,10 +38,6 @@ export function newIP(len: number): IP {
  *
  * `slice`, `subarray`, `map` and `filter` return plain `Uint8Array`s; use
  * {@linkcode IP.To4} and {@linkcode IP.To16} to change forms.
- *
- * The IPs the library makes (ParseIP, addresses of conns) are views into
- * shared slabs, as Go's IPs are often sub-slices: their `buffer` holds
- * other addresses too. `slice()` gives an independent copy.
  */
 export class IP extends Uint8Array {
   /** Derived arrays are plain bytes, not addresses. */

@@ -166,7 +166,9 @@ export function ipToSockaddr(
     const src = ip === null || ip.length === 0 || ip.Equal(IPv4zero) ? IPv6zero : ip;
     const ip6 = src.To16();
     if (ip6 === null) throw new AddrError("non-IPv6 address", ip!.String());
-    return { family, addr: ip6, port, scopeId: zoneToIndex(zone), path: "" };
+    // A copy: the conn's remote address is made from this later, and the
+    // caller may change its own IP meanwhile.
+    return { family, addr: ip6.slice(), port, scopeId: zoneToIndex(zone), path: "" };
   }
   throw new AddrError("invalid address family", ip === null ? "<nil>" : ip.String());
 }

@@ -51,7 +51,9 @@ function netUnrestricted(): boolean {
       unrestricted = null;
     }
   }
-  return unrestricted !== null && unrestricted.state === "granted";
+  // "granted" with partial set means some hosts are denied (--deny-net):
+  // then each host must be asked.
+  return unrestricted !== null && unrestricted.state === "granted" && !unrestricted.partial;
 }
 
 /** The guard for connecting to ip:port; Deno names the IP literal without its zone. */

@@ -58,7 +58,14 @@ export interface ErrorMapper {
 }
 
 function mapError(m: ErrorMapper | null, op: "read" | "write", err: unknown): unknown {
-  return m === null ? err : m.ioError(op, err);
+  if (m === null) return err;
+  // Never throws: it runs inside Close, deadline timers and the poller's
+  // dispatch, where a throw would leave a promise unsettled.
+  try {
+    return m.ioError(op, err);
+  } catch {
+    return err;
+  }
 }
 
 const saBuf = new Uint8Array(SIZEOF_SOCKADDR_STORAGE);
@@ -407,10 +414,11 @@ export class FD implements PollWaiter {
   }
 
   #writeNow(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
-    const err = this.#pd!.check(false);
-    if (err !== pollNoError) {
+    const code = this.#pd!.check(false);
+    if (code !== pollNoError) {
+      const err = mapError(m, "write", pollError(code));
       this.#unlock(false);
-      return Promise.reject(mapError(m, "write", pollError(err)));
+      return Promise.reject(err);
     }
     const total = p.byteLength;
     let nn = 0;
@@ -432,8 +440,9 @@ export class FD implements PollWaiter {
         return this.#writeParked(p, nn, m);
       }
       if (n < 0 && n !== eintr) {
+        const err = mapError(m, "write", errnoErr(-n));
         this.#unlock(false);
-        return Promise.reject(mapError(m, "write", errnoErr(-n)));
+        return Promise.reject(err);
       }
     }
   }

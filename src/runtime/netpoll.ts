@@ -513,12 +513,15 @@ export class Poller {
     }
   }
 
-  #dispatch(buf: EventBuffer, n: number): void {
+  /** Delivers n events from buf; returns how many were for descriptors (not the break). */
+  #dispatch(buf: EventBuffer, n: number): number {
     this.stats.events += n;
     const table = this.#table;
+    let real = 0;
     for (let i = 0; i < n; i++) {
       const id = buf.id(i);
       if (this.#epoll.isBreak(id)) continue;
+      real++;
       const pd = table[id];
       if (pd === undefined || pd.fd < 0 || pd.fdseq !== buf.tag(i)) continue;
       const ev = buf.events(i);
@@ -526,6 +529,7 @@ export class Poller {
       if (ev & readEvents) pd.unblock(true, pollNoError);
       if (ev & writeEvents) pd.unblock(false, pollNoError);
     }
+    return real;
   }
 
   /**
@@ -551,7 +555,9 @@ export class Poller {
           await this.#loopYield();
           continue;
         }
-        if (now - lastEvent < this.#spin) {
+        // Clamped here: spinMs and maxSpinMs may be changed at any time.
+        const spin = Math.min(Math.max(this.#spin, this.spinMs), this.maxSpinMs);
+        if (now - lastEvent < spin) {
           // After a batch, let the woken waiters run their chains (read,
           // handle, write, park) before polling again: a poll that finds
           // nothing is a wasted syscall. Measured under wrk -c64: 16 turns
@@ -574,16 +580,14 @@ export class Poller {
         // ceiling cost a thread wake-up (~30 µs or more) where spinning a
         // little longer would have caught the event; a long wait means the
         // traffic has real gaps, where spinning only burns CPU.
-        if (m > 0 && waited < this.maxSpinMs) {
-          this.#spin = Math.min(Math.max(this.#spin * 2, this.spinMs), this.maxSpinMs);
+        const real = m > 0 ? this.#dispatch(this.#waitBuf, m) : 0;
+        if (real > 0 && waited < this.maxSpinMs) {
+          this.#spin = Math.min(Math.max(spin * 2, this.spinMs), this.maxSpinMs);
         } else if (waited >= this.maxSpinMs) {
-          this.#spin = Math.max(this.#spin / 2, this.spinMs);
+          this.#spin = Math.max(spin / 2, this.spinMs);
         }
         this.#lastYield = now;
-        if (m > 0) {
-          this.#dispatch(this.#waitBuf, m);
-          lastEvent = now;
-        }
+        if (m > 0) lastEvent = now;
         this.runTimers();
       }
     } finally {
