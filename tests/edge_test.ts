@@ -9,6 +9,7 @@ import { MSG_OOB, O_CLOEXEC, O_NONBLOCK } from "../ffi/constants.ts";
 import * as libc from "../ffi/libc.ts";
 import { UnixRights } from "../src/net/sockmsg.ts";
 import { DialUnix, ListenUnix, UnixAddr } from "../src/net/unixsock.ts";
+import type { TCPConn } from "../mod.ts";
 import { bounded, pair, sleep } from "./_util.ts";
 
 const enc = new TextEncoder();
@@ -16,6 +17,18 @@ const dec = new TextDecoder();
 
 function deadline(ms = 1000): Date {
   return new Date(Date.now() + ms);
+}
+
+/** Runs fn on a connected TCP pair, closing everything afterwards. */
+async function withPair(fn: (client: TCPConn, server: TCPConn) => Promise<void>): Promise<void> {
+  const { ln, client, server } = await pair();
+  try {
+    await fn(client, server);
+  } finally {
+    client.Close();
+    server.Close();
+    ln.Close();
+  }
 }
 
 Deno.test("Read after a short read stopped at a passed fd still reads the data behind it (unix)", () =>
@@ -54,9 +67,8 @@ Deno.test("Read after a short read stopped at a passed fd still reads the data b
   }));
 
 Deno.test("Read after a short read stopped at TCP urgent data still reads the data behind it", () =>
-  bounded(5000, async () => {
-    const { ln, client, server } = await pair();
-    try {
+  bounded(5000, () =>
+    withPair(async (client, server) => {
       server.SetReadDeadline(deadline());
       const buf = new Uint8Array(64);
       const first = server.Read(buf);
@@ -71,17 +83,11 @@ Deno.test("Read after a short read stopped at TCP urgent data still reads the da
       let got = dec.decode(buf.subarray(0, await first));
       while (got.length < 5) got += dec.decode(buf.subarray(0, await server.Read(buf)));
       assertEquals(got, "atail");
-    } finally {
-      client.Close();
-      server.Close();
-      ln.Close();
-    }
-  }));
+    })));
 
 Deno.test("Read after a RawRead consumed the edge and left data still reads it", () =>
-  bounded(5000, async () => {
-    const { ln, client, server } = await pair();
-    try {
+  bounded(5000, () =>
+    withPair(async (client, server) => {
       server.SetReadDeadline(deadline());
       const buf = new Uint8Array(64);
       await client.Write(enc.encode("a"));
@@ -99,17 +105,11 @@ Deno.test("Read after a RawRead consumed the edge and left data still reads it",
       assertEquals(dec.decode(one), "b");
       const n = await server.Read(buf);
       assertEquals(dec.decode(buf.subarray(0, n)), "cdef");
-    } finally {
-      client.Close();
-      server.Close();
-      ln.Close();
-    }
-  }));
+    })));
 
 Deno.test("Read sees the EOF that follows a short read (no edge comes after a FIN)", () =>
-  bounded(5000, async () => {
-    const { ln, client, server } = await pair();
-    try {
+  bounded(5000, () =>
+    withPair(async (client, server) => {
       server.SetReadDeadline(deadline());
       const buf = new Uint8Array(64);
       const first = server.Read(buf);
@@ -119,17 +119,11 @@ Deno.test("Read sees the EOF that follows a short read (no edge comes after a FI
       assertEquals(dec.decode(buf.subarray(0, await first)), "last");
       const err = await server.Read(buf).then(() => null, (e) => e);
       assertEquals(err?.message, "EOF");
-    } finally {
-      client.Close();
-      server.Close();
-      ln.Close();
-    }
-  }));
+    })));
 
 Deno.test("a buffer transferred away while its Read is parked fails nothing else", () =>
-  bounded(5000, async () => {
-    const { ln, client, server } = await pair();
-    try {
+  bounded(5000, () =>
+    withPair(async (client, server) => {
       server.SetReadDeadline(deadline());
       const buf = new Uint8Array(64);
       const first = server.Read(buf);
@@ -142,12 +136,7 @@ Deno.test("a buffer transferred away while its Read is parked fails nothing else
       const b = new Uint8Array(8);
       const n = await server.Read(b);
       assertEquals(dec.decode(b.subarray(0, n)), "abc");
-    } finally {
-      client.Close();
-      server.Close();
-      ln.Close();
-    }
-  }));
+    })));
 
 Deno.test("an error mapper that throws cannot strand a parked Read or unbalance Write's lock", () =>
   bounded(5000, async () => {
