@@ -20,11 +20,10 @@ import {
   SOL_SOCKET,
 } from "../../ffi/constants.ts";
 import { EALREADY, EINPROGRESS, EINTR, EISCONN, Errno, errnoErr } from "../../ffi/errno.ts";
-import { type ErrorMapper, FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
+import { type ErrorMapper, FD, Inet4Sockaddr, type RawSockaddr, sysSocket } from "../poll/fd.ts";
 import { EOF, SyscallError } from "../poll/errors.ts";
 import { type Addr, OpError } from "./errors.ts";
 import { InetAddr } from "./ipsock_posix.ts";
-import { Inet4Sockaddr } from "../../ffi/sockaddr.ts";
 
 /** Wraps an Errno in a SyscallError naming the call; other errors pass (Go's wrapSyscallError). */
 export function wrapSyscallError(name: string, err: unknown): unknown {

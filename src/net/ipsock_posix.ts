@@ -7,8 +7,7 @@
  */
 
 import { AF_INET, AF_INET6, SOCK_STREAM } from "../../ffi/constants.ts";
-import { FD, type RawSockaddr, sysSocket } from "../poll/fd.ts";
-import { Inet4Sockaddr } from "../../ffi/sockaddr.ts";
+import { FD, Inet4Sockaddr, type RawSockaddr, sysSocket } from "../poll/fd.ts";
 import { type Addr, AddrError } from "./errors.ts";
 import { type IP, IPv4len, IPv4zero, IPv6zero, isIPv4, newIP } from "./ip.ts";
 import { JoinHostPort } from "./ipsock.ts";

@@ -75,11 +75,7 @@ export async function* acceptUntilClosed<C>(accept: () => Promise<C>): AsyncGene
   }
 }
 
-/** Throws a TypeError unless b is a Uint8Array (what every Read and Write takes). */
-export function checkBuffer(b: unknown): void {
-  if (!(b instanceof Uint8Array)) throw bufferError();
-}
-
+/** The error for a Read or Write given something other than a Uint8Array. */
 function bufferError(): TypeError {
   return new TypeError("buffer must be a Uint8Array");
 }

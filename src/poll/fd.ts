@@ -33,6 +33,7 @@ import { EOF, ErrDeadlineExceeded, ErrNetClosing } from "./errors.ts";
 import { FdMutex } from "./fd_mutex.ts";
 
 export type { RawSockaddr };
+export { Inet4Sockaddr };
 
 /** Largest single read or write, as Go (1 GiB): some kernels fail larger ones. */
 const maxRW = 1 << 30;
