@@ -23,15 +23,6 @@ const v4InV6Prefix: readonly number[] = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xf
 const hexDigit = "0123456789abcdef";
 
 /**
- * A new zeroed IP of len bytes with its own buffer. (Views into shared slabs
- * would be cheaper to make in Deno, but one transferred buffer would detach
- * every IP in its slab, and one kept IP would pin the whole slab.)
- */
-export function newIP(len: number): IP {
-  return new IP(len);
-}
-
-/**
  * An IP address: 4 bytes (IPv4) or 16 bytes (IPv6 or IPv4-mapped). A
  * zero-length IP stands for Go's nil IP (the unspecified address in Dial and
  * Listen) and prints as "<nil>".
@@ -167,7 +158,7 @@ export class IP extends Uint8Array {
     }
     const n = ip.length;
     if (n !== m.length) return null;
-    const out = newIP(n);
+    const out = new IP(n);
     for (let i = 0; i < n; i++) out[i] = ip[i] & m[i];
     return out;
   }
@@ -403,7 +394,7 @@ function networkNumberAndMask(n: IPNet): [IP | null, IPMask | null] {
  * ```
  */
 export function IPv4(a: number, b: number, c: number, d: number): IP {
-  const p = newIP(IPv6len);
+  const p = new IP(IPv6len);
   p[10] = 0xff;
   p[11] = 0xff;
   p[12] = a;
@@ -539,7 +530,7 @@ function parseIPv4(s: string): IP | null {
 
 /** Parses an RFC 4291 IPv6 literal, possibly with "::" and a dotted IPv4 tail; no zone. */
 function parseIPv6(s: string): IP | null {
-  const ip = newIP(IPv6len);
+  const ip = new IP(IPv6len);
   let ellipsis = -1; // byte offset of "::" in ip
 
   if (s.length >= 2 && s[0] === ":" && s[1] === ":") {

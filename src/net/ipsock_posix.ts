@@ -9,7 +9,7 @@
 import { AF_INET, AF_INET6, SOCK_STREAM } from "../../ffi/constants.ts";
 import { FD, Inet4Sockaddr, type RawSockaddr, sysSocket } from "../poll/fd.ts";
 import { type Addr, AddrError } from "./errors.ts";
-import { type IP, IPv4len, IPv4zero, IPv6zero, isIPv4, newIP } from "./ip.ts";
+import { IP, IPv4len, IPv4zero, IPv6zero, isIPv4 } from "./ip.ts";
 import { JoinHostPort } from "./ipsock.ts";
 
 /** An address that can become a sockaddr (Go's `sockaddr` interface). */
@@ -241,7 +241,7 @@ export function sockaddrToInet<A extends InetAddr>(
 ): A | null {
   if (sa instanceof Inet4Sockaddr) {
     const a = sa.a32;
-    const ip = newIP(4);
+    const ip = new IP(4);
     ip[0] = a >>> 24;
     ip[1] = (a >>> 16) & 0xff;
     ip[2] = (a >>> 8) & 0xff;
@@ -249,8 +249,7 @@ export function sockaddrToInet<A extends InetAddr>(
     return new make(ip, sa.port, "");
   }
   // A copy, not a view: it must not keep a shared buffer alive.
-  const ip = newIP(sa.addr.length);
-  ip.set(sa.addr);
+  const ip = new IP(sa.addr);
   if (sa.family === AF_INET) return new make(ip, sa.port, "");
   if (sa.family === AF_INET6) return new make(ip, sa.port, indexToZone(sa.scopeId));
   return null;

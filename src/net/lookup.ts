@@ -17,7 +17,7 @@ import {
 } from "../../ffi/netdb.ts";
 import { AddrError, DNSError, UnknownNetworkError } from "./errors.ts";
 import { lookupStaticAddr, lookupStaticHost } from "./hosts.ts";
-import { type IP, IPv4zero, IPv6unspecified, isIPv4, newIP, ParseIP, parseIPZone } from "./ip.ts";
+import { IP, IPv4zero, IPv6unspecified, isIPv4, ParseIP, parseIPZone } from "./ip.ts";
 import { indexToZone } from "./ipsock_posix.ts";
 import { parsePort, SplitHostPort } from "./ipsock.ts";
 import { lookupPortMap } from "./port_unix.ts";
@@ -59,9 +59,7 @@ function abortable<T>(p: Promise<T>, signal: AbortSignal | null, name: string): 
 }
 
 function sockaddrIP(addr: Uint8Array): IP {
-  const ip = newIP(addr.length);
-  ip.set(addr);
-  return ip;
+  return new IP(addr);
 }
 
 /**

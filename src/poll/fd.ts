@@ -240,17 +240,19 @@ export class FD implements PollWaiter {
    */
   Read(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
     const l = this.#mu.rwlock(true);
-    if (l !== true) return this.#readContended(l, p, m);
+    if (l !== true) return this.#whenLocked(l, "read", m, () => this.#readLocked(p, m));
     return this.#readLocked(p, m);
   }
 
-  async #readContended(
+  /** Read's and Write's contended path: waits for the lock l, then runs locked. */
+  async #whenLocked(
     l: false | Promise<boolean>,
-    p: Uint8Array,
+    op: "read" | "write",
     m: ErrorMapper | null,
+    locked: () => Promise<number>,
   ): Promise<number> {
-    if (l === false || !(await l)) throw mapError(m, "read", ErrNetClosing);
-    return this.#readLocked(p, m);
+    if (l === false || !(await l)) throw mapError(m, op, ErrNetClosing);
+    return locked();
   }
 
   /** The rest of Read, with the read lock held; always releases it. */
@@ -390,16 +392,7 @@ export class FD implements PollWaiter {
    */
   Write(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
     const l = this.#mu.rwlock(false);
-    if (l !== true) return this.#writeContended(l, p, m);
-    return this.#writeLocked(p, m);
-  }
-
-  async #writeContended(
-    l: false | Promise<boolean>,
-    p: Uint8Array,
-    m: ErrorMapper | null,
-  ): Promise<number> {
-    if (l === false || !(await l)) throw mapError(m, "write", ErrNetClosing);
+    if (l !== true) return this.#whenLocked(l, "write", m, () => this.#writeLocked(p, m));
     return this.#writeLocked(p, m);
   }
 
