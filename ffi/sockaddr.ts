@@ -107,12 +107,6 @@ export function encodeUnix(buf: Uint8Array, path: string): number {
  * look at their peer's address.
  */
 export class Inet4Sockaddr implements RawSockaddr {
-  /** AF_INET. */
-  readonly family: number = AF_INET;
-  /** Unused for IPv4: 0. */
-  readonly scopeId: number = 0;
-  /** Unused for IPv4: "". */
-  readonly path: string = "";
   #addr: Uint8Array | null = null;
 
   /**
@@ -120,6 +114,21 @@ export class Inet4Sockaddr implements RawSockaddr {
    * @param port The port in host order.
    */
   constructor(readonly a32: number, readonly port: number) {}
+
+  // The constant fields are getters: a conn keeps its peer's sockaddr, and
+  // three fewer fields per object add up over 10,000 idle conns.
+  /** AF_INET. */
+  get family(): number {
+    return AF_INET;
+  }
+  /** Unused for IPv4: 0. */
+  get scopeId(): number {
+    return 0;
+  }
+  /** Unused for IPv4: "". */
+  get path(): string {
+    return "";
+  }
 
   /** The 4 address bytes (made on first use). */
   get addr(): Uint8Array {

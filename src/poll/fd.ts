@@ -100,8 +100,12 @@ export function closeFunc(fd: number): void {
   libc.close(fd);
 }
 
-/** A file descriptor for a socket, with poller integration (Go's poll.FD). */
-export class FD implements PollWaiter {
+/**
+ * A file descriptor for a socket, with poller integration (Go's poll.FD).
+ * The fdMutex is its base class, as Go embeds it in the struct: one object
+ * per conn fewer (an idle conn's heap is most of its memory).
+ */
+export class FD extends FdMutex implements PollWaiter {
   /** The system file descriptor; -1 once destroyed. */
   Sysfd: number;
   /** Whether this is a stream socket (reads and writes are capped at maxRW). */
@@ -124,16 +128,17 @@ export class FD implements PollWaiter {
    */
   #drained = false;
   // The read in progress (one at a time, under the read lock): its buffer,
-  // error mapper and, once parked, its promise's settle functions.
+  // error mapper and, once parked, its promise's resolve function. Errors
+  // resolve it with a rejected promise: keeping the reject function too
+  // would cost every idle conn another closure.
   #rbuf: Uint8Array | null = null;
   #rmap: ErrorMapper | null = null;
-  #rres: ((n: number) => void) | null = null;
-  #rrej: ((err: unknown) => void) | null = null;
+  #rres: ((n: number | Promise<never>) => void) | null = null;
   #rthrown: unknown = null;
-  readonly #mu = new FdMutex();
   readonly #poller: Poller;
 
   constructor(sysfd: number, isStream: boolean, zeroReadIsEOF: boolean, poller?: Poller) {
+    super();
     this.Sysfd = sysfd;
     this.IsStream = isStream;
     this.ZeroReadIsEOF = zeroReadIsEOF;
@@ -149,7 +154,7 @@ export class FD implements PollWaiter {
 
   /** Whether Close has been called. */
   get closing(): boolean {
-    return this.#mu.closed;
+    return this.closed;
   }
 
   #destroy(): void {
@@ -162,19 +167,19 @@ export class FD implements PollWaiter {
   }
 
   #decref(): void {
-    if (this.#mu.decref()) this.#destroy();
+    if (this.decref()) this.#destroy();
   }
 
   #incref(): void {
-    if (!this.#mu.incref()) throw ErrNetClosing;
+    if (!this.incref()) throw ErrNetClosing;
   }
 
   async #lock(read: boolean): Promise<void> {
-    if (!(await this.#mu.rwlock(read))) throw ErrNetClosing;
+    if (!(await this.rwlock(read))) throw ErrNetClosing;
   }
 
   #unlock(read: boolean): void {
-    if (this.#mu.rwunlock(read)) this.#destroy();
+    if (this.rwunlock(read)) this.#destroy();
   }
 
   /** Takes the read lock (Go's readLock); throws ErrNetClosing when closed. */
@@ -224,7 +229,7 @@ export class FD implements PollWaiter {
    * ErrNetClosing when already closed.
    */
   Close(): void {
-    if (!this.#mu.increfAndClose()) throw ErrNetClosing;
+    if (!this.increfAndClose()) throw ErrNetClosing;
     this.#pd?.evict();
     this.#decref();
   }
@@ -239,7 +244,7 @@ export class FD implements PollWaiter {
    * the recv after a wake-up runs in the poller's dispatch.
    */
   Read(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
-    const l = this.#mu.rwlock(true);
+    const l = this.rwlock(true);
     if (l !== true) return this.#whenLocked(l, "read", m, () => this.#readLocked(p, m));
     return this.#readLocked(p, m);
   }
@@ -333,15 +338,13 @@ export class FD implements PollWaiter {
     this.#rbuf = null;
     this.#rmap = null;
     this.#rres = null;
-    this.#rrej = null;
     this.#unlock(true);
   }
 
   /** Parks the pending read on the poller; the promise settles when it ends. */
   #readPark(): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
+    return new Promise<number>((resolve) => {
       this.#rres = resolve;
-      this.#rrej = reject;
       this.#readWait();
     });
   }
@@ -370,18 +373,20 @@ export class FD implements PollWaiter {
   }
 
   #readSettleError(code: number): void {
-    const reject = this.#rrej!;
-    reject(this.#readFailure(pollError(code)));
+    const resolve = this.#rres!;
+    resolve(Promise.reject(this.#readFailure(pollError(code))));
   }
 
   #readSettle(n: number): void {
     const resolve = this.#rres!;
-    const reject = this.#rrej!;
+    let r: number;
     try {
-      resolve(this.#readFinish(n));
+      r = this.#readFinish(n);
     } catch (err) {
-      reject(err);
+      resolve(Promise.reject(err));
+      return;
     }
+    resolve(r);
   }
 
   /**
@@ -391,7 +396,7 @@ export class FD implements PollWaiter {
    * takes everything, costs one promise.
    */
   Write(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
-    const l = this.#mu.rwlock(false);
+    const l = this.rwlock(false);
     if (l !== true) return this.#whenLocked(l, "write", m, () => this.#writeLocked(p, m));
     return this.#writeLocked(p, m);
   }
