@@ -13,7 +13,7 @@ export interface PollerControl {
   spinMs: number;
   /** Ceiling of the adaptive spin window, in ms (default 0.25). */
   maxSpinMs: number;
-  /** Longest stretch of polling without yielding a macrotask to Deno, in ms (default 2). */
+  /** Longest stretch of polling without yielding a macrotask to Deno, in ms (default 5). */
   yieldEveryMs: number;
   /** Microtask turns given to woken waiters after a batch of events (default 16). */
   settleTurns: number;
