@@ -317,6 +317,14 @@ export interface PollerOptions {
   settleTurns?: number;
 }
 
+/**
+ * The loop's microtask turn: awaiting an already settled native promise
+ * skips the wrapper promise that `await undefined` makes (measured: 51 ns
+ * and ~37 B per turn against 75 ns and ~45 B), and the loop takes ~25
+ * turns per ping-pong round trip.
+ */
+const settled: Promise<void> = Promise.resolve();
+
 const LOOP_IDLE = 0;
 const LOOP_RUNNING = 1;
 const LOOP_WAITING = 2;
@@ -552,6 +560,7 @@ export class Poller {
     let lastEvent = now;
     try {
       while (this.#parked > 0) {
+        const parkedBefore = this.#parked;
         const n = this.#epoll.poll(this.#spinBuf);
         this.stats.polls++;
         if (n > 0) this.#dispatch(this.#spinBuf, n);
@@ -569,9 +578,13 @@ export class Poller {
           // After a batch, let the woken waiters run their chains (read,
           // handle, write, park) before polling again: a poll that finds
           // nothing is a wasted syscall. Measured under wrk -c64: 16 turns
-          // cut server CPU per request ~10% against 1.
+          // cut server CPU per request ~10% against 1. Stop early once the
+          // waiters parked before the batch are all parked again (Go polls
+          // when its run queue is empty): each turn allocates ~40 bytes, and
+          // an echo chain parks again within ~6 turns.
           const turns = n > 0 ? this.settleTurns : 1;
-          for (let t = 0; t < turns; t++) await undefined;
+          let t = 0;
+          do await settled; while (++t < turns && this.#parked < parkedBefore);
           continue;
         }
         const cnow = this.clock.now();
