@@ -100,6 +100,31 @@ export function closeFunc(fd: number): void {
   libc.close(fd);
 }
 
+// The promises of reads and writes that complete at once, kept for the
+// last count each: a settled promise can be awaited any number of times,
+// and servers mostly move same-sized messages, so most such operations
+// allocate nothing.
+let readDoneN = -1;
+let readDoneP: Promise<number> = Promise.resolve(-1);
+let writeDoneN = -1;
+let writeDoneP: Promise<number> = Promise.resolve(-1);
+
+function readDone(n: number): Promise<number> {
+  if (n !== readDoneN) {
+    readDoneP = Promise.resolve(n);
+    readDoneN = n;
+  }
+  return readDoneP;
+}
+
+function writeDone(n: number): Promise<number> {
+  if (n !== writeDoneN) {
+    writeDoneP = Promise.resolve(n);
+    writeDoneN = n;
+  }
+  return writeDoneP;
+}
+
 let capturedResolve: ((n: number | Promise<never>) => void) | null = null;
 
 /** The executor of every parked read's promise: hands its resolve function over. */
@@ -291,7 +316,7 @@ export class FD extends FdMutex implements PollWaiter {
     }
     // Reads that never park would otherwise starve Deno's timers.
     if (this.#poller.yieldDue()) return this.#poller.yield().then(() => n);
-    return Promise.resolve(n);
+    return readDone(n);
   }
 
   /**
@@ -440,7 +465,7 @@ export class FD extends FdMutex implements PollWaiter {
       if (nn === total) {
         this.#unlock(false);
         if (this.#poller.yieldDue()) return this.#poller.yield().then(() => nn);
-        return Promise.resolve(nn);
+        return writeDone(nn);
       }
       // A partial send means the send buffer filled (the kernel marks the
       // socket for a write-space edge): wait for it instead of an EAGAIN.
