@@ -305,12 +305,13 @@ export interface PollerOptions {
   maxSpinMs?: number;
   /**
    * Longest stretch without yielding a macrotask, in ms (default 5). Each
-   * yield is where Deno runs its timers, native ops and V8's queued tasks
-   * (GC jobs among them): measured here, a yield after 2 ms of spinning
-   * took 70 µs at the median and 280 µs at p90, so at a 2 ms cadence every
-   * ping that met one paid for it (ping-pong p99 162–261 µs against
-   * 104–178 µs at 5–10 ms). 5 ms keeps Deno's timers within 5 ms under
-   * continuous load, half of Go's 10 ms preemption slice.
+   * yield is where Deno runs its timers and native ops, and it costs more
+   * the longer JS ran before it: measured here, 7 µs at the median after no
+   * spinning, 70 µs (p90 280 µs) after 2 ms, 150–190 µs inside a busy
+   * ping-pong server. At a 2 ms cadence ~1% of ping-pong round trips paid
+   * for one (p99 162–261 µs against 104–178 µs at 5–10 ms, calm runs).
+   * 5 ms keeps Deno's timers within 5 ms under continuous load, half of
+   * Go's 10 ms preemption slice.
    */
   yieldEveryMs?: number;
   /** Microtask turns given to woken waiters after a batch of events, before the next poll (default 16). */
