@@ -264,7 +264,10 @@ export class Dialer {
     }
     let primaries = addrs;
     let fallbacks: TCPAddr[] = [];
-    if (this.FallbackDelay >= 0 && network === "tcp") [primaries, fallbacks] = partition(addrs);
+    // One address has nothing to race (the common literal dial).
+    if (this.FallbackDelay >= 0 && network === "tcp" && addrs.length > 1) {
+      [primaries, fallbacks] = partition(addrs);
+    }
     const c = await this.#dialParallel(signal, network, deadline, primaries, fallbacks);
     try {
       applyKeepAlive(c, this.KeepAlive);

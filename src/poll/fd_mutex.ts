@@ -37,8 +37,9 @@ export class FdMutex {
     if (this.#closed) return false;
     this.#closed = true;
     this.#refs++;
-    for (const wake of this.#rwaiters?.splice(0) ?? []) wake();
-    for (const wake of this.#wwaiters?.splice(0) ?? []) wake();
+    // Waiter lists exist only after contention: most closes allocate nothing.
+    if (this.#rwaiters !== null) { for (const wake of this.#rwaiters.splice(0)) wake(); }
+    if (this.#wwaiters !== null) { for (const wake of this.#wwaiters.splice(0)) wake(); }
     return true;
   }
 
