@@ -762,7 +762,12 @@ export class FD extends FdMutex implements PollWaiter {
 
   /** setsockopt(2) with an int value. */
   SetsockoptInt(level: number, opt: number, value: number): void {
-    this.#call(() => libc.setsockoptInt(this.Sysfd, level, opt, value));
+    // Without #call's closure: a dial sets four options. The call cannot
+    // throw, so the reference needs no finally.
+    this.#incref();
+    const n = libc.setsockoptInt(this.Sysfd, level, opt, value);
+    this.#decref();
+    if (n < 0) throw errnoErr(-n);
   }
 
   /** getsockopt(2) for an int value. */
