@@ -206,8 +206,14 @@ export class FD extends FdMutex implements PollWaiter {
     if (!this.incref()) throw ErrNetClosing;
   }
 
-  async #lock(read: boolean): Promise<void> {
-    if (!(await this.rwlock(read))) throw ErrNetClosing;
+  /** Takes the lock: at once when uncontended (no promise), else a promise. */
+  #lock(read: boolean): void | Promise<void> {
+    const l = this.rwlock(read);
+    if (l === true) return;
+    if (l === false) throw ErrNetClosing;
+    return l.then((ok) => {
+      if (!ok) throw ErrNetClosing;
+    });
   }
 
   #unlock(read: boolean): void {
@@ -215,8 +221,8 @@ export class FD extends FdMutex implements PollWaiter {
   }
 
   /** Takes the read lock (Go's readLock); throws ErrNetClosing when closed. */
-  readLock(): Promise<void> {
-    return this.#lock(true);
+  async readLock(): Promise<void> {
+    await this.#lock(true);
   }
 
   /** Releases the read lock. */
@@ -225,8 +231,8 @@ export class FD extends FdMutex implements PollWaiter {
   }
 
   /** Takes the write lock (Go's writeLock); throws ErrNetClosing when closed. */
-  writeLock(): Promise<void> {
-    return this.#lock(false);
+  async writeLock(): Promise<void> {
+    await this.#lock(false);
   }
 
   /** Releases the write lock. */
@@ -514,7 +520,8 @@ export class FD extends FdMutex implements PollWaiter {
    * the new fd and the peer's address.
    */
   async Accept(): Promise<[number, RawSockaddr]> {
-    await this.#lock(true);
+    const locked = this.#lock(true);
+    if (locked !== undefined) await locked;
     try {
       const pd = this.#pd!;
       const err = pd.check(true);
