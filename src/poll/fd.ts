@@ -100,30 +100,28 @@ export function closeFunc(fd: number): void {
   libc.close(fd);
 }
 
-// The promises of reads and writes that complete at once, kept for the
-// last count each: a settled promise can be awaited any number of times,
-// and servers mostly move same-sized messages, so most such operations
-// allocate nothing.
-let readDoneN = -1;
-let readDoneP: Promise<number> = Promise.resolve(-1);
-let writeDoneN = -1;
-let writeDoneP: Promise<number> = Promise.resolve(-1);
+/**
+ * The promise of an operation that completed at once, kept for the last
+ * count: a settled promise can be awaited any number of times, and servers
+ * mostly move same-sized messages, so most such operations allocate nothing.
+ */
+class SettledCount {
+  #n = -1;
+  #p: Promise<number> = Promise.resolve(-1);
 
-function readDone(n: number): Promise<number> {
-  if (n !== readDoneN) {
-    readDoneP = Promise.resolve(n);
-    readDoneN = n;
+  /** A promise resolved with n. */
+  of(n: number): Promise<number> {
+    if (n !== this.#n) {
+      this.#p = Promise.resolve(n);
+      this.#n = n;
+    }
+    return this.#p;
   }
-  return readDoneP;
 }
 
-function writeDone(n: number): Promise<number> {
-  if (n !== writeDoneN) {
-    writeDoneP = Promise.resolve(n);
-    writeDoneN = n;
-  }
-  return writeDoneP;
-}
+// Reads and writes alternate sizes (a request, then its response): one each.
+const readDone = new SettledCount();
+const writeDone = new SettledCount();
 
 let capturedResolve: ((n: number | Promise<never>) => void) | null = null;
 
@@ -322,7 +320,7 @@ export class FD extends FdMutex implements PollWaiter {
     }
     // Reads that never park would otherwise starve Deno's timers.
     if (this.#poller.yieldDue()) return this.#poller.yield().then(() => n);
-    return readDone(n);
+    return readDone.of(n);
   }
 
   /**
@@ -471,7 +469,7 @@ export class FD extends FdMutex implements PollWaiter {
       if (nn === total) {
         this.#unlock(false);
         if (this.#poller.yieldDue()) return this.#poller.yield().then(() => nn);
-        return writeDone(nn);
+        return writeDone.of(nn);
       }
       // A partial send means the send buffer filled (the kernel marks the
       // socket for a write-space edge): wait for it instead of an EAGAIN.
