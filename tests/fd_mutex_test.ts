@@ -58,3 +58,15 @@ Deno.test("close fails waiting lockers, and the last unlock reports destruction"
   assert(!mu.decref());
   assert(mu.rwunlock(false));
 });
+
+Deno.test("more than 2^20 - 1 references is an overflow, as in Go", () => {
+  const mu = new FdMutex();
+  for (let i = 0; i < (1 << 20) - 1; i++) assert(mu.incref());
+  assertThrows(() => mu.incref(), Error, "too many concurrent operations");
+  assertThrows(() => mu.rwlock(true), Error, "too many concurrent operations");
+  assertThrows(() => mu.increfAndClose(), Error, "too many concurrent operations");
+  assert(!mu.closed);
+  assert(!mu.decref());
+  assertEquals(mu.rwlock(true), true);
+  assert(!mu.rwunlock(true));
+});

@@ -123,6 +123,28 @@ class SettledCount {
 const readDone = new SettledCount();
 const writeDone = new SettledCount();
 
+// FD flag bits.
+const fdStream = 1;
+const fdZeroReadIsEOF = 2;
+const fdShortReadDrains = 4;
+/**
+ * The last Read returned less than asked from a ShortReadDrains socket:
+ * the queue was empty then, and edge-triggered epoll reports any data that
+ * arrives later, so the next Read waits for that edge instead of paying for
+ * a recv that says EAGAIN. Any other read path clears it (see prepare),
+ * since it may consume an edge and leave data behind.
+ */
+const fdDrained = 8;
+
+/**
+ * The pollers of FDs made with one other than the default (tests): not a
+ * field, since every conn would pay for it.
+ */
+const otherPollers = new WeakMap<FD, Poller>();
+
+/** What a throwing recv threw, from #recv to #readFinish (synchronous). */
+let recvThrown: unknown = null;
+
 let capturedResolve: ((n: number | Promise<never>) => void) | null = null;
 
 /** The executor of every parked read's promise: hands its resolve function over. */
@@ -138,25 +160,10 @@ function captureResolve(resolve: (n: number | Promise<never>) => void): void {
 export class FD extends FdMutex implements PollWaiter {
   /** The system file descriptor; -1 once destroyed. */
   Sysfd: number;
-  /** Whether this is a stream socket (reads and writes are capped at maxRW). */
-  readonly IsStream: boolean;
-  /** Whether a zero-byte read means EOF (stream sockets). */
-  readonly ZeroReadIsEOF: boolean;
+  // IsStream, ZeroReadIsEOF, ShortReadDrains and the drained mark, as bits
+  // of one small integer: one field per idle conn instead of four.
+  #flags: number;
   #pd: PollDesc | null = null;
-  /**
-   * Whether a short read of this stream proves its receive queue was empty
-   * (TCP). Unix stream reads also stop short at a segment that carries
-   * passed fds, so they leave this false.
-   */
-  ShortReadDrains = false;
-  /**
-   * The last Read returned less than asked from a ShortReadDrains socket:
-   * the queue was empty then, and edge-triggered epoll reports any data
-   * that arrives later, so the next Read waits for that edge instead of
-   * paying for a recv that says EAGAIN. Any other read path clears it
-   * (see prepare), since it may consume an edge and leave data behind.
-   */
-  #drained = false;
   // The read in progress (one at a time, under the read lock): its buffer,
   // error mapper and, once parked, its promise's resolve function. Errors
   // resolve it with a rejected promise: keeping the reject function too
@@ -164,20 +171,40 @@ export class FD extends FdMutex implements PollWaiter {
   #rbuf: Uint8Array | null = null;
   #rmap: ErrorMapper | null = null;
   #rres: ((n: number | Promise<never>) => void) | null = null;
-  #rthrown: unknown = null;
-  readonly #poller: Poller;
 
   constructor(sysfd: number, isStream: boolean, zeroReadIsEOF: boolean, poller?: Poller) {
     super();
     this.Sysfd = sysfd;
-    this.IsStream = isStream;
-    this.ZeroReadIsEOF = zeroReadIsEOF;
-    this.#poller = poller ?? defaultPoller;
+    this.#flags = (isStream ? fdStream : 0) | (zeroReadIsEOF ? fdZeroReadIsEOF : 0);
+    if (poller !== undefined && poller !== defaultPoller) otherPollers.set(this, poller);
+  }
+
+  /** Whether this is a stream socket (reads and writes are capped at maxRW). */
+  get IsStream(): boolean {
+    return (this.#flags & fdStream) !== 0;
+  }
+
+  /** Whether a zero-byte read means EOF (stream sockets). */
+  get ZeroReadIsEOF(): boolean {
+    return (this.#flags & fdZeroReadIsEOF) !== 0;
+  }
+
+  /**
+   * Whether a short read of this stream proves its receive queue was empty
+   * (TCP). Unix stream reads also stop short at a segment that carries
+   * passed fds, so they leave this false.
+   */
+  get ShortReadDrains(): boolean {
+    return (this.#flags & fdShortReadDrains) !== 0;
+  }
+
+  set ShortReadDrains(v: boolean) {
+    this.#flags = v ? this.#flags | fdShortReadDrains : this.#flags & ~fdShortReadDrains;
   }
 
   /** Registers the fd with the poller (Go's FD.Init). Throws the Errno on failure. */
   Init(): void {
-    const pd = this.#poller.open(this.Sysfd);
+    const pd = (otherPollers.get(this) ?? defaultPoller).open(this.Sysfd);
     if (typeof pd === "number") throw errnoErr(-pd);
     this.#pd = pd;
   }
@@ -189,7 +216,7 @@ export class FD extends FdMutex implements PollWaiter {
 
   #destroy(): void {
     if (this.#pd !== null) {
-      this.#poller.close(this.#pd);
+      this.#pd.poller.close(this.#pd);
       this.#pd = null;
     }
     libc.close(this.Sysfd);
@@ -240,7 +267,7 @@ export class FD extends FdMutex implements PollWaiter {
 
   /** Fails at once when closing or past the deadline for this direction (Go's prepareRead/Write). */
   prepare(read: boolean): void {
-    if (read) this.#drained = false;
+    if (read) this.#flags &= ~fdDrained;
     const err = this.#pd!.check(read);
     if (err !== pollNoError) throw pollError(err);
   }
@@ -300,16 +327,16 @@ export class FD extends FdMutex implements PollWaiter {
   #readLocked(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
     this.#rbuf = this.IsStream && p.byteLength > maxRW ? p.subarray(0, maxRW) : p;
     this.#rmap = m;
+    const pd = this.#pd!;
     let n: number;
     try {
       if (p.byteLength === 0) return Promise.resolve(this.#readFinish(0));
-      const pd = this.#pd!;
       const err = pd.check(true);
       if (err !== pollNoError) return Promise.reject(this.#readFailure(pollError(err)));
       // After a FIN no further edge comes (the next recv must see the EOF),
       // and urgent data stops a read short: then recv first.
-      if (this.#drained && !pd.mustRecv) {
-        this.#drained = false;
+      if ((this.#flags & fdDrained) && !pd.mustRecv) {
+        this.#flags &= ~fdDrained;
         return this.#readPark();
       }
       n = this.#recv();
@@ -319,7 +346,7 @@ export class FD extends FdMutex implements PollWaiter {
       return Promise.reject(err);
     }
     // Reads that never park would otherwise starve Deno's timers.
-    if (this.#poller.yieldDue()) return this.#poller.yield().then(() => n);
+    if (pd.poller.yieldDue()) return pd.poller.yield().then(() => n);
     return readDone.of(n);
   }
 
@@ -335,7 +362,7 @@ export class FD extends FdMutex implements PollWaiter {
       try {
         n = libc.recv(this.Sysfd, this.#rbuf!, 0);
       } catch (err) {
-        this.#rthrown = err;
+        recvThrown = err;
         return recvThrew;
       }
       if (n !== eintr) return n;
@@ -348,10 +375,12 @@ export class FD extends FdMutex implements PollWaiter {
    */
   #readFinish(n: number): number {
     if (n > 0) {
-      this.#drained = this.ShortReadDrains && n < this.#rbuf!.byteLength;
+      // The drained mark: set when a ShortReadDrains socket read short.
+      const f = this.#flags & ~fdDrained;
+      this.#flags = (f & fdShortReadDrains) && n < this.#rbuf!.byteLength ? f | fdDrained : f;
     } else if (n === recvThrew) {
-      const err = this.#rthrown as Error;
-      this.#rthrown = null;
+      const err = recvThrown as Error;
+      recvThrown = null;
       throw this.#readFailure(err);
     } else if (n < 0) {
       throw this.#readFailure(errnoErr(-n));
@@ -452,7 +481,8 @@ export class FD extends FdMutex implements PollWaiter {
   }
 
   #writeNow(p: Uint8Array, m: ErrorMapper | null): Promise<number> {
-    const code = this.#pd!.check(false);
+    const pd = this.#pd!;
+    const code = pd.check(false);
     if (code !== pollNoError) {
       const err = mapError(m, "write", pollError(code));
       this.#unlock(false);
@@ -468,7 +498,7 @@ export class FD extends FdMutex implements PollWaiter {
       if (n > 0) nn += n;
       if (nn === total) {
         this.#unlock(false);
-        if (this.#poller.yieldDue()) return this.#poller.yield().then(() => nn);
+        if (pd.poller.yieldDue()) return pd.poller.yield().then(() => nn);
         return writeDone.of(nn);
       }
       // A partial send means the send buffer filled (the kernel marks the
@@ -700,7 +730,7 @@ export class FD extends FdMutex implements PollWaiter {
 
   /** A close-on-exec duplicate of the fd (Go's FD.Dup), owned by the caller. */
   Dup(): number {
-    if (this.#pd !== null) this.#pd.shared = true;
+    this.#pd?.markShared();
     return this.#call(() => libc.fcntl(this.Sysfd, F_DUPFD_CLOEXEC, 0));
   }
 
@@ -710,7 +740,7 @@ export class FD extends FdMutex implements PollWaiter {
       const ms = t.getTime();
       if (Number.isNaN(ms)) throw new TypeError("invalid deadline: Invalid Date");
       const until = ms - Date.now();
-      d = until <= 0 ? -1 : this.#poller.clock.now() + until;
+      d = until <= 0 ? -1 : (this.#pd?.poller ?? defaultPoller).clock.now() + until;
     }
     this.#incref();
     try {
@@ -761,7 +791,7 @@ export class FD extends FdMutex implements PollWaiter {
 
   /** shutdown(2). */
   Shutdown(how: number): void {
-    this.#drained = false;
+    this.#flags &= ~fdDrained;
     this.#call(() => libc.shutdown(this.Sysfd, how));
   }
 

@@ -7,25 +7,33 @@
  * @module
  */
 
+// The state word, as Go packs it: three flag bits, then the reference count
+// (at most 2^20 - 1, Go's limit). A small integer, so every idle conn keeps
+// one field here instead of four.
+const mutexClosed = 1;
+const mutexRLock = 2;
+const mutexWLock = 4;
+const mutexRef = 8;
+const mutexRefMask = ((1 << 20) - 1) * mutexRef;
+const overflowMsg = "too many concurrent operations on a single file or socket (max 1048575)";
+
 /** Reference counting and read/write serialization for an FD. */
 export class FdMutex {
-  #closed = false;
-  #refs = 0;
-  #rlocked = false;
-  #wlocked = false;
-  // Created on first contention: most fds never have a waiter.
-  #rwaiters: (() => void)[] | null = null;
-  #wwaiters: (() => void)[] | null = null;
+  #state = 0;
+  // Made on first contention: most fds never have a waiter. [readers, writers].
+  #waiters: [(() => void)[], (() => void)[]] | null = null;
 
   /** Whether Close has begun. */
   get closed(): boolean {
-    return this.#closed;
+    return (this.#state & mutexClosed) !== 0;
   }
 
   /** Adds a reference; false when the mutex is closed. */
   incref(): boolean {
-    if (this.#closed) return false;
-    this.#refs++;
+    const s = this.#state;
+    if (s & mutexClosed) return false;
+    if ((s & mutexRefMask) === mutexRefMask) throw new Error(overflowMsg);
+    this.#state = s + mutexRef;
     return true;
   }
 
@@ -34,20 +42,25 @@ export class FdMutex {
    * already. Waiters for the read and write locks are woken to fail.
    */
   increfAndClose(): boolean {
-    if (this.#closed) return false;
-    this.#closed = true;
-    this.#refs++;
-    // Waiter lists exist only after contention: most closes allocate nothing.
-    if (this.#rwaiters !== null) { for (const wake of this.#rwaiters.splice(0)) wake(); }
-    if (this.#wwaiters !== null) { for (const wake of this.#wwaiters.splice(0)) wake(); }
+    const s = this.#state;
+    if (s & mutexClosed) return false;
+    if ((s & mutexRefMask) === mutexRefMask) throw new Error(overflowMsg);
+    this.#state = (s | mutexClosed) + mutexRef;
+    const w = this.#waiters;
+    if (w !== null) {
+      this.#waiters = null;
+      for (const wake of w[0]) wake();
+      for (const wake of w[1]) wake();
+    }
     return true;
   }
 
   /** Drops a reference; true when it was the last one after close. */
   decref(): boolean {
-    if (this.#refs <= 0) throw new Error("inconsistent poll.fdMutex");
-    this.#refs--;
-    return this.#closed && this.#refs === 0;
+    const s = this.#state;
+    if ((s & mutexRefMask) === 0) throw new Error("inconsistent poll.fdMutex");
+    const n = this.#state = s - mutexRef;
+    return (n & (mutexClosed | mutexRefMask)) === mutexClosed;
   }
 
   /**
@@ -55,11 +68,12 @@ export class FdMutex {
    * or false (closed) when that is known at once, else a promise of it.
    */
   rwlock(read: boolean): boolean | Promise<boolean> {
-    if (this.#closed) return false;
-    if (read ? !this.#rlocked : !this.#wlocked) {
-      if (read) this.#rlocked = true;
-      else this.#wlocked = true;
-      this.#refs++;
+    const s = this.#state;
+    if (s & mutexClosed) return false;
+    const bit = read ? mutexRLock : mutexWLock;
+    if ((s & bit) === 0) {
+      if ((s & mutexRefMask) === mutexRefMask) throw new Error(overflowMsg);
+      this.#state = (s | bit) + mutexRef;
       return true;
     }
     return this.#waitLock(read);
@@ -67,8 +81,7 @@ export class FdMutex {
 
   async #waitLock(read: boolean): Promise<boolean> {
     await new Promise<void>((resolve) => {
-      if (read) (this.#rwaiters ??= []).push(resolve);
-      else (this.#wwaiters ??= []).push(resolve);
+      (this.#waiters ??= [[], []])[read ? 0 : 1].push(resolve);
     });
     // Another caller may have taken the lock first: then wait again.
     return await this.rwlock(read);
@@ -76,15 +89,13 @@ export class FdMutex {
 
   /** Releases the lock and its reference; true when that was the last one after close. */
   rwunlock(read: boolean): boolean {
-    if (read) {
-      if (!this.#rlocked) throw new Error("inconsistent poll.fdMutex");
-      this.#rlocked = false;
-      this.#rwaiters?.shift()?.();
-    } else {
-      if (!this.#wlocked) throw new Error("inconsistent poll.fdMutex");
-      this.#wlocked = false;
-      this.#wwaiters?.shift()?.();
+    const s = this.#state;
+    const bit = read ? mutexRLock : mutexWLock;
+    if ((s & bit) === 0 || (s & mutexRefMask) === 0) {
+      throw new Error("inconsistent poll.fdMutex");
     }
+    this.#state = s & ~bit;
+    this.#waiters?.[read ? 0 : 1].shift()?.();
     return this.decref();
   }
 }

@@ -27,6 +27,11 @@ const pdReady = 1;
 /** A waiter is parked (its resolver is in rwake/wwake). */
 const pdWait = 2;
 
+// PollDesc flag bits.
+const pdClosing = 1;
+const pdMustRecv = 2;
+const pdShared = 4;
+
 /** Wait outcome: ready, retry the I/O. */
 export const pollNoError = 0;
 /** Wait outcome: the descriptor is closing. */
@@ -49,17 +54,9 @@ export class PollDesc {
   fd = -1;
   /** Incremented on every reuse so stale epoll events are recognised. */
   fdseq = 0;
-  /** Set by evict: pending and future waits fail with pollErrClosing. */
-  closing = false;
-  /**
-   * An event reported the peer's FIN, a hang-up, an error or urgent data:
-   * a short read no longer proves the socket drained (no further edge comes
-   * after a FIN, and TCP stops a read short at the urgent mark), so reads
-   * must try recv before parking. Sticky until the descriptor is reused.
-   */
-  mustRecv = false;
-  /** Another fd may share this one's file (Dup, SCM_RIGHTS): unregister explicitly on close. */
-  shared = false;
+  // closing, mustRecv and shared, as bits of one small integer: one field
+  // per descriptor instead of three (the pollcache keeps one per conn).
+  #bits = 0;
   /** Read readiness state: pdNil, pdReady or pdWait. */
   rg = pdNil;
   /** Write readiness state. */
@@ -74,9 +71,38 @@ export class PollDesc {
   // set one, and the pollcache keeps a descriptor per concurrent conn.
   #rt: DeadlineTimer | null = null;
   #wt: DeadlineTimer | null = null;
-  #combo = false;
 
   constructor(readonly poller: Poller, readonly id: number) {}
+
+  /** Set by evict: pending and future waits fail with pollErrClosing. */
+  get closing(): boolean {
+    return (this.#bits & pdClosing) !== 0;
+  }
+
+  /**
+   * An event reported the peer's FIN, a hang-up, an error or urgent data:
+   * a short read no longer proves the socket drained (no further edge comes
+   * after a FIN, and TCP stops a read short at the urgent mark), so reads
+   * must try recv before parking. Sticky until the descriptor is reused.
+   */
+  get mustRecv(): boolean {
+    return (this.#bits & pdMustRecv) !== 0;
+  }
+
+  /** Another fd may share this one's file (Dup, SCM_RIGHTS): unregister explicitly on close. */
+  get shared(): boolean {
+    return (this.#bits & pdShared) !== 0;
+  }
+
+  /** Marks the descriptor as sharing its file with another fd. */
+  markShared(): void {
+    this.#bits |= pdShared;
+  }
+
+  /** Records an event after which reads must recv before parking (see mustRecv). */
+  markMustRecv(): void {
+    this.#bits |= pdMustRecv;
+  }
 
   /** The read timer (fires for both directions while rd == wd). */
   get rt(): Timer {
@@ -90,7 +116,9 @@ export class PollDesc {
 
   /** Called by a DeadlineTimer when it expires. */
   deadlineFired(read: boolean): void {
-    if (read) this.#deadlineFired(true, this.#combo);
+    // One timer serves both directions while the deadlines are equal (rd is
+    // still the deadline that fired here).
+    if (read) this.#deadlineFired(true, this.rd > 0 && this.rd === this.wd);
     else this.#deadlineFired(false, true);
   }
 
@@ -199,7 +227,7 @@ export class PollDesc {
 
   /** Marks the descriptor closing and wakes its waiters (Go's poll_runtime_pollUnblock). */
   evict(): void {
-    this.closing = true;
+    this.#bits |= pdClosing;
     this.#deleteTimers();
     this.unblock(true, pollErrClosing);
     this.unblock(false, pollErrClosing);
@@ -221,7 +249,6 @@ export class PollDesc {
     const combo = this.rd > 0 && this.rd === this.wd;
     const heap = this.poller.timers;
     if (this.rd !== rd0 || combo !== combo0) {
-      this.#combo = combo;
       if (this.rd > 0) this.poller.schedule(this.rt, this.rd);
       else heap.delete(this.rt);
     }
@@ -255,14 +282,11 @@ export class PollDesc {
   reset(fd: number): void {
     this.fd = fd;
     this.fdseq = (this.fdseq + 1) >>> 0;
-    this.closing = false;
-    this.mustRecv = false;
-    this.shared = false;
+    this.#bits = 0;
     this.rg = pdNil;
     this.wg = pdNil;
     this.rd = 0;
     this.wd = 0;
-    this.#combo = false;
   }
 
   /** Forgets the fd (after evict); timers are already gone. */
@@ -542,7 +566,7 @@ export class Poller {
       const pd = table[id];
       if (pd === undefined || pd.fd < 0 || pd.fdseq !== buf.tag(i)) continue;
       const ev = buf.events(i);
-      if (ev & mustRecvEvents) pd.mustRecv = true;
+      if (ev & mustRecvEvents) pd.markMustRecv();
       if (ev & readEvents) pd.unblock(true, pollNoError);
       if (ev & writeEvents) pd.unblock(false, pollNoError);
     }
