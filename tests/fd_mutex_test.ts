@@ -1,5 +1,7 @@
 // fdMutex semantics, ported from Go's internal/poll/fd_mutex_test.go.
-import { assert, assertEquals, assertThrows } from "@std/assert";
+import { assert, assertEquals, assertRejects, assertThrows } from "@std/assert";
+import { AF_INET, SOCK_STREAM } from "../ffi/constants.ts";
+import { FD, sysSocket } from "../src/poll/fd.ts";
 import { FdMutex } from "../src/poll/fd_mutex.ts";
 
 Deno.test("incref and decref balance, and decref after close reports the last reference", () => {
@@ -69,4 +71,17 @@ Deno.test("more than 2^20 - 1 references is an overflow, as in Go", () => {
   assert(!mu.decref());
   assertEquals(mu.rwlock(true), true);
   assert(!mu.rwunlock(true));
+});
+
+Deno.test("an FD's Read and Write reject on reference overflow instead of throwing", async () => {
+  const fd = new FD(sysSocket(AF_INET, SOCK_STREAM, 0), true, true);
+  const n = (1 << 20) - 1;
+  for (let i = 0; i < n; i++) assert(fd.incref());
+  const r = fd.Read(new Uint8Array(1));
+  const w = fd.Write(new Uint8Array(1));
+  await assertRejects(() => r, Error, "too many concurrent operations");
+  await assertRejects(() => w, Error, "too many concurrent operations");
+  for (let i = 0; i < n; i++) fd.decref();
+  fd.Close();
+  assertEquals(fd.Sysfd, -1);
 });

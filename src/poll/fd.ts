@@ -307,7 +307,12 @@ export class FD extends FdMutex implements PollWaiter {
    * the recv after a wake-up runs in the poller's dispatch.
    */
   Read(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
-    const l = this.rwlock(true);
+    let l: boolean | Promise<boolean>;
+    try {
+      l = this.rwlock(true);
+    } catch (err) {
+      return Promise.reject(err); // Go's overflow panic, as a rejection
+    }
     if (l !== true) return this.#whenLocked(l, "read", m, () => this.#readLocked(p, m));
     return this.#readLocked(p, m);
   }
@@ -464,7 +469,12 @@ export class FD extends FdMutex implements PollWaiter {
    * takes everything, costs one promise.
    */
   Write(p: Uint8Array, m: ErrorMapper | null = null): Promise<number> {
-    const l = this.rwlock(false);
+    let l: boolean | Promise<boolean>;
+    try {
+      l = this.rwlock(false);
+    } catch (err) {
+      return Promise.reject(err); // Go's overflow panic, as a rejection
+    }
     if (l !== true) return this.#whenLocked(l, "write", m, () => this.#writeLocked(p, m));
     return this.#writeLocked(p, m);
   }
