@@ -1,6 +1,6 @@
 // Micro benchmarks for the layers under the API: the sockaddr codec, IP
 // parsing (every Dial of a literal address), the cost of one FFI syscall,
-// and a 32-byte in-process ping-pong.
+// a 32-byte in-process ping-pong and connection setup.
 // Run: deno task bench
 import { decodeSockaddr, encodeInet4, encodeInet6 } from "../ffi/sockaddr.ts";
 import * as libc from "../ffi/libc.ts";
@@ -61,7 +61,24 @@ Deno.bench("ping-pong: 32 B round trip over loopback, in process", async () => {
   while (got < 32) got += await client.Read(reply);
 });
 
+// Connection setup cost: everything a Dial of a literal address does
+// (parse, permission check, socket, connect, register, keep-alive options)
+// plus the Accept and both Closes. Bounded count: every conn leaves a
+// TIME_WAIT entry on loopback.
+const churnLn = await Listen("tcp", "127.0.0.1:0");
+const churnAddr = churnLn.Addr().String();
+Deno.bench(
+  "churn: Dial + Accept + Close of both ends, in process",
+  { n: 4000, warmup: 400 },
+  async () => {
+    const [c, s] = await Promise.all([Dial("tcp", churnAddr), churnLn.Accept()]);
+    s.Close();
+    c.Close();
+  },
+);
+
 globalThis.addEventListener("unload", () => {
+  churnLn.Close();
   client.Close();
   server.Close();
   ln.Close();

@@ -94,8 +94,16 @@ async function dialTCP(
 ): Promise<TCPConn> {
   checkDialPermission(raddr.IP, raddr.Port);
   const [family, ipv6only] = favoriteAddrFamily(network, laddr, raddr, "dial");
-  const dialOnce = () =>
-    socket(
+  const opts = {
+    addrFunc: sockaddrToTCP,
+    backlog: 0,
+    control: control === null ? noControl : (fd: number) => control(network, raddr.String(), fd),
+    deadline,
+    signal,
+  };
+  let fd: netFD;
+  for (let i = 0;; i++) {
+    fd = await socket(
       network,
       family,
       SOCK_STREAM,
@@ -103,22 +111,10 @@ async function dialTCP(
       ipv6only,
       laddr === null ? null : laddr.sockaddr(family),
       raddr.sockaddr(family),
-      {
-        addrFunc: sockaddrToTCP,
-        backlog: 0,
-        control: (fd) => control?.(network, raddr.String(), fd),
-        deadline,
-        signal,
-      },
+      opts,
     );
-  let fd: netFD = await dialOnce();
-  for (
-    let i = 0;
-    i < 2 && (laddr === null || laddr.Port === 0) && fd.selfConnected();
-    i++
-  ) {
+    if (i === 2 || (laddr !== null && laddr.Port !== 0) || !fd.selfConnected()) break;
     fd.Close();
-    fd = await dialOnce();
   }
   try {
     return new TCPConn(fd);
@@ -127,6 +123,9 @@ async function dialTCP(
     throw err;
   }
 }
+
+/** The raw-fd hook of a dial without a Control function. */
+function noControl(_fd: number): void {}
 
 /** An AbortController that also aborts when parent does; dispose() unlinks it. */
 function childController(parent: AbortSignal | null): AbortController & { dispose(): void } {
@@ -196,12 +195,31 @@ export class Dialer {
    * addresses, the first address's family races the other, which starts
    * FallbackDelay later (Go's dialParallel).
    */
-  async DialContext(
+  DialContext(
     signal: AbortSignal | null,
     network: string,
     address: string,
   ): Promise<Conn> {
-    const deadline = this.#deadline(Date.now());
+    // Not an async function: a TCP dial's promise is #dialTCP's own (one
+    // async frame fewer per connection).
+    try {
+      const deadline = this.#deadline(Date.now());
+      if (network.startsWith("udp") || network.startsWith("unix")) {
+        return this.#dialOther(signal, network, address, deadline);
+      }
+      return this.#dialTCP(signal, network, address, deadline);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+  }
+
+  /** DialContext for the udp and unix networks. */
+  async #dialOther(
+    signal: AbortSignal | null,
+    network: string,
+    address: string,
+    deadline: number,
+  ): Promise<Conn> {
     if (network.startsWith("udp")) {
       return await dialUDPAddress(network, address, {
         LocalAddr: this.LocalAddr as UDPAddr | null,
@@ -211,15 +229,12 @@ export class Dialer {
         deadline: deadline !== 0 ? new Date(deadline) : null,
       });
     }
-    if (network.startsWith("unix")) {
-      return await dialUnixAddress(network, address, {
-        localAddr: this.LocalAddr,
-        control: this.Control,
-        deadline: deadline !== 0 ? new Date(deadline) : null,
-        signal,
-      });
-    }
-    return await this.#dialTCP(signal, network, address, deadline);
+    return await dialUnixAddress(network, address, {
+      localAddr: this.LocalAddr,
+      control: this.Control,
+      deadline: deadline !== 0 ? new Date(deadline) : null,
+      signal,
+    });
   }
 
   /** The TCP half of DialContext: resolve, then race or try the addresses in turn. */
@@ -268,7 +283,9 @@ export class Dialer {
     if (this.FallbackDelay >= 0 && network === "tcp" && addrs.length > 1) {
       [primaries, fallbacks] = partition(addrs);
     }
-    const c = await this.#dialParallel(signal, network, deadline, primaries, fallbacks);
+    const c = fallbacks.length === 0
+      ? await this.#dialSerial(signal, network, deadline, primaries)
+      : await this.#dialParallel(signal, network, deadline, primaries, fallbacks);
     try {
       applyKeepAlive(c, this.KeepAlive);
     } catch (err) {
@@ -291,7 +308,6 @@ export class Dialer {
     primaries: TCPAddr[],
     fallbacks: TCPAddr[],
   ): Promise<TCPConn> {
-    if (fallbacks.length === 0) return await this.#dialSerial(signal, network, deadline, primaries);
     const primaryCtl = childController(signal);
     const fallbackCtl = childController(signal);
     let settled = false;

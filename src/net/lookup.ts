@@ -168,6 +168,8 @@ export class Resolver {
   }
 }
 
+const stockLookupPort = Resolver.prototype.LookupPort;
+
 /** The resolver package-level lookups and Dial use by default. */
 export const DefaultResolver: Resolver = new Resolver();
 
@@ -286,7 +288,13 @@ export async function internetAddrList(
   if (addr !== "") {
     let port: string;
     [host, port] = SplitHostPort(addr);
-    portnum = await resolver.LookupPort(signal, network, port);
+    // The stock LookupPort settles at once: call its body without an await.
+    if (resolver.LookupPort === stockLookupPort) {
+      signal?.throwIfAborted();
+      portnum = lookupPort(network, port);
+    } else {
+      portnum = await resolver.LookupPort(signal, network, port);
+    }
   }
   if (host === "") return [inetaddr(null, portnum, "")];
   const [literal, zone] = parseIPZone(host);
