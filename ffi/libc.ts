@@ -38,6 +38,7 @@ const symbols = {
     result: "i32",
     nonblocking: true,
   },
+  abs_offthread: { name: "abs", parameters: ["i32"], result: "i32", nonblocking: true },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   recvfrom: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "buffer"], result: "i32" },
   sendto: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "u32"], result: "i32" },
@@ -212,6 +213,15 @@ export function epollCtl(epfd: number, op: number, fd: number, event: Uint8Array
 /** epoll_wait(2) on this thread; use a timeout of 0 (never blocks the event loop). */
 export function epollWait(epfd: number, events: Uint8Array, max: number, timeout: number): number {
   return ret(sym.epoll_wait(epfd, events, max, timeout));
+}
+
+/**
+ * A call that does nothing on Deno's blocking thread pool. While it is out
+ * Deno's event loop has nothing ready, so it parks and polls its own I/O:
+ * the one kind of turn after which Deno's native sockets make progress.
+ */
+export function threadHop(): Promise<number> {
+  return sym.abs_offthread(0);
 }
 
 /**

@@ -14,17 +14,18 @@ export interface PollerControl {
   /** Ceiling of the adaptive spin window, in ms (default 0.25). */
   maxSpinMs: number;
   /**
-   * Longest stretch of polling without yielding a macrotask to Deno, in ms
-   * (default 5): how late Deno's timers and native ops may run while the
-   * poller spins under load. Each yield is a turn of Deno's event loop,
-   * 150–190 µs at the median inside a busy ping-pong server here, and those
-   * turns make its slowest round trips: 10 cut the ping-pong p99 from ~240
-   * to ~140 µs.
+   * Longest stretch of polling without yielding to Deno, in ms (default
+   * 5): how late Deno's timers and native ops (its own sockets, files,
+   * fetch) may run while the poller spins under load. Each yield is a turn
+   * of Deno's event loop (an immediate and a hop through its thread pool),
+   * ~140 µs at the median after 5 ms of spinning here, and those turns
+   * make the poller's slowest round trips: 10 cut the ping-pong p99 from
+   * ~240 to ~140 µs.
    */
   yieldEveryMs: number;
   /** Microtask turns given to woken waiters after a batch of events (default 16). */
   settleTurns: number;
-  /** Counters: non-blocking polls, thread waits, events dispatched, macrotask yields. */
+  /** Counters: non-blocking polls, thread waits, events dispatched, yields to Deno. */
   readonly stats: { polls: number; waits: number; events: number; yields: number };
   /**
    * Resolves once the poller's loop has stopped and holds no pending

@@ -17,6 +17,7 @@ import {
   EPOLLPRI,
   EPOLLRDHUP,
 } from "../../ffi/constants.ts";
+import { threadHop } from "../../ffi/libc.ts";
 import { Epoll, EventBuffer } from "./netpoll_epoll.ts";
 import { type Clock, systemClock, Timer, TimerHeap } from "./timers.ts";
 
@@ -328,14 +329,14 @@ export interface PollerOptions {
    */
   maxSpinMs?: number;
   /**
-   * Longest stretch without yielding a macrotask, in ms (default 5). Each
-   * yield is where Deno runs its timers and native ops, and it costs more
-   * the longer JS ran before it: measured here, 7 µs at the median after no
-   * spinning, 70 µs (p90 280 µs) after 2 ms, 150–190 µs inside a busy
-   * ping-pong server. At a 2 ms cadence ~1% of ping-pong round trips paid
-   * for one (p99 162–261 µs against 104–178 µs at 5–10 ms, calm runs).
-   * 5 ms keeps Deno's timers within 5 ms under continuous load, half of
-   * Go's 10 ms preemption slice.
+   * Longest stretch without yielding to Deno's event loop, in ms (default
+   * 5). Each yield is where Deno runs its timers and native ops, and it
+   * costs more the longer JS ran before it (the host evicts the caches
+   * meanwhile): an immediate took 5 µs at the median after 0.2 ms of
+   * spinning, 34 µs after 2 ms and 136 µs after 5 ms here. At a 2 ms
+   * cadence ~1% of ping-pong round trips paid for one (p99 162–261 µs
+   * against 104–178 µs at 5–10 ms, calm runs). 5 ms keeps Deno's timers
+   * within 5 ms under continuous load, half of Go's 10 ms preemption slice.
    */
   yieldEveryMs?: number;
   /** Microtask turns given to woken waiters after a batch of events, before the next poll (default 16). */
@@ -355,20 +356,18 @@ const LOOP_RUNNING = 1;
 const LOOP_WAITING = 2;
 
 /**
- * A macrotask turn, so Deno's timers and native ops run while the poller
- * spins (microtask-only yields starve them). A fresh channel each time: a
- * long-lived port keeps the process alive or loses its ref state.
+ * A turn of Deno's event loop, so its timers and native ops run while the
+ * poller spins (microtask-only yields starve them). It takes two things at
+ * once: an immediate, after which Deno runs its due timers, and a hop
+ * through its blocking thread pool, during which its event loop parks and
+ * polls its own I/O. Measured with JS spinning 5 ms between turns: with
+ * only an immediate (or a `MessageChannel` message) a native `Deno.connect`
+ * round trip took 160–310 ms, with only the hop `setInterval(10 ms)` ran up
+ * to 58 ms late; with both, 11 ms and at most 16 ms late. Neither holds
+ * anything open once done.
  */
-function macrotask(): Promise<void> {
-  const { port1, port2 } = new MessageChannel();
-  return new Promise<void>((resolve) => {
-    port1.onmessage = () => {
-      port1.close();
-      port2.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
+function macrotask(): Promise<unknown> {
+  return Promise.all([new Promise((resolve) => setImmediate(resolve)), threadHop()]);
 }
 
 /**
@@ -403,9 +402,6 @@ export class Poller {
   #idleWaiters: (() => void)[] = [];
   /** When Deno's event loop last got a turn (wall ms); kept across loop runs. */
   #lastYield = performance.now();
-  #yieldPorts: [MessagePort, MessagePort] | null = null;
-  /** Who waits for the message in flight on the kept channel (empty: none in flight). */
-  #yieldWaiters: (() => void)[] = [];
   #opsSinceCheck = 0;
   /** Counters for profiling: non-blocking polls, thread waits, events dispatched. */
   readonly stats: { polls: number; waits: number; events: number; yields: number } = {
@@ -492,43 +488,9 @@ export class Poller {
     return performance.now() - this.#lastYield >= this.yieldEveryMs;
   }
 
-  /**
-   * The loop's yield: a macrotask through a channel made on the loop's first
-   * yield and closed when it stops (while the loop runs something is parked,
-   * so keeping the process alive is right). A fresh channel per yield costs
-   * ~14 µs at the median and ~350 µs at p99 here, a kept one ~2 and ~15 µs.
-   */
-  async #loopYield(): Promise<void> {
-    if (this.#yieldPorts === null) {
-      const { port1, port2 } = new MessageChannel();
-      port1.onmessage = () => {
-        const waiters = this.#yieldWaiters;
-        this.#yieldWaiters = [];
-        for (const wake of waiters) wake();
-      };
-      this.#yieldPorts = [port1, port2];
-    }
-    await this.#keptTurn(this.#yieldPorts[1]);
-    this.stats.yields++;
-    this.#lastYield = performance.now();
-  }
-
-  /** A turn through the kept channel: one message in flight serves every waiter. */
-  #keptTurn(peer: MessagePort): Promise<void> {
-    return new Promise<void>((resolve) => {
-      if (this.#yieldWaiters.push(resolve) === 1) peer.postMessage(null);
-    });
-  }
-
-  /**
-   * Gives Deno's event loop a turn (a macrotask). While the loop runs its
-   * kept channel serves (a fresh channel costs ~14 µs at the median and
-   * ~350 µs at p99 here); otherwise a fresh one, which cannot keep the
-   * process alive.
-   */
+  /** Gives Deno's event loop a turn (a macrotask). */
   async yield(): Promise<void> {
-    const ports = this.#yieldPorts;
-    await (ports !== null ? this.#keptTurn(ports[1]) : macrotask());
+    await macrotask();
     this.stats.yields++;
     this.#lastYield = performance.now();
   }
@@ -603,7 +565,7 @@ export class Poller {
         this.runTimers();
         if (this.#parked === 0) break;
         if (now - this.#lastYield >= this.yieldEveryMs) {
-          await this.#loopYield();
+          await this.yield();
           continue;
         }
         // Clamped here: spinMs and maxSpinMs may be changed at any time.
@@ -646,22 +608,6 @@ export class Poller {
         this.runTimers();
       }
     } finally {
-      const ports = this.#yieldPorts;
-      if (ports !== null) {
-        this.#yieldPorts = null;
-        ports[0].close();
-        ports[1].close();
-        // Deno 2.9 dispatches a message already queued as the port closes;
-        // one not yet queued would die with the channel, so its waiters
-        // (I/O that yielded while the loop ran) get a fresh turn instead.
-        const waiters = this.#yieldWaiters;
-        if (waiters.length > 0) {
-          this.#yieldWaiters = [];
-          macrotask().then(() => {
-            for (const wake of waiters) wake();
-          });
-        }
-      }
       this.#state = LOOP_IDLE;
       for (const resolve of this.#idleWaiters.splice(0)) resolve();
     }
