@@ -1,7 +1,21 @@
 // The poller's manners: Deno's own timers keep their schedule while it
 // spins under load, and an idle server burns no CPU.
 import { assert } from "@std/assert";
+import type { TCPConn } from "../mod.ts";
 import { bounded, pair } from "./_util.ts";
+
+/** Echoes everything server reads until it is closed. */
+async function echoUntilClosed(server: TCPConn): Promise<void> {
+  const b = new Uint8Array(32);
+  try {
+    for (;;) {
+      const n = await server.Read(b);
+      await server.Write(b.subarray(0, n));
+    }
+  } catch {
+    // Closed at the end.
+  }
+}
 
 /**
  * How late a 10 ms interval runs while work() runs for ms: the 95th
@@ -35,17 +49,7 @@ Deno.test("setInterval(10 ms) stays within 10 ms of schedule during ping-pong lo
     );
     const { ln, client, server } = await pair();
     let rounds = 0;
-    const echo = (async () => {
-      const b = new Uint8Array(32);
-      try {
-        for (;;) {
-          const n = await server.Read(b);
-          await server.Write(b.subarray(0, n));
-        }
-      } catch {
-        // Closed at the end.
-      }
-    })();
+    const echo = echoUntilClosed(server);
     let worst: number;
     try {
       worst = await lateness95(1000, async (until) => {
@@ -77,17 +81,7 @@ Deno.test("Deno's native sockets keep working while the poller spins under ping-
   bounded(15000, async () => {
     const { ln, client, server } = await pair();
     let stop = false;
-    const echo = (async () => {
-      const b = new Uint8Array(32);
-      try {
-        for (;;) {
-          const n = await server.Read(b);
-          await server.Write(b.subarray(0, n));
-        }
-      } catch {
-        // Closed at the end.
-      }
-    })();
+    const echo = echoUntilClosed(server);
     const load = (async () => {
       const msg = new Uint8Array(32);
       const b = new Uint8Array(32);
