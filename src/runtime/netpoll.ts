@@ -368,8 +368,8 @@ const LOOP_WAITING = 2;
  * JS still ran, so the loop never parked); one after the other, 6–10 ms at
  * the median and at most 40 ms. Nothing stays open once done.
  */
-function macrotask(): Promise<unknown> {
-  return new Promise((resolve) => setImmediate(resolve)).then(threadHop);
+function denoTurn(): Promise<unknown> {
+  return new Promise((resolve) => setImmediate(resolve)).then(() => threadHop());
 }
 
 /**
@@ -492,7 +492,7 @@ export class Poller {
 
   /** Gives Deno's event loop a turn (a macrotask). */
   async yield(): Promise<void> {
-    await macrotask();
+    await denoTurn();
     this.stats.yields++;
     this.#lastYield = performance.now();
   }
