@@ -1,9 +1,11 @@
 // Side-by-side harness (issue 6): the same workloads against netpoll, Deno
 // native, Node's node:net and Go's net (GOMAXPROCS=1), in interleaved rounds,
-// median per cell. Server pinned to core 0, load on core 1 (taskset).
+// median per cell. Server pinned to core 0, load on core 1 (taskset). For the
+// HTTP workloads a C epoll server (bench/servers/c/http.c, built with cc when
+// present) runs beside them as the floor: the kernel's share of a request.
 //
 // Usage: deno run -A bench/compare.ts [--rounds N] [--duration S]
-//          [--only http,pipeline,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go]
+//          [--only http,pipeline,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go,c]
 //          [--conns N] [--pings N] [--bulk-mib N] [--churn-seconds S]
 //          [--client own|go] [--json FILE] [--svg FILE]
 //
@@ -19,7 +21,7 @@
 //             server, then one 32-byte ping each: failures, total ms (connect + ping),
 //             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
 //
-// Missing peers (wrk, node, go) are reported as "missing", never faked.
+// Missing peers (wrk, node, go, cc) are reported as "missing", never faked.
 // Every child process is started here and killed by its PID, also on error.
 
 const args = Deno.args;
@@ -39,7 +41,7 @@ const jsonOut = flag("--json", `${root}bench/results/latest.json`);
 const svgOut = flag("--svg", `${root}bench/results/chart.svg`);
 const ALL_WORKLOADS = ["http", "pipeline", "pingpong", "bulk", "churn", "idle"] as const;
 type Workload = typeof ALL_WORKLOADS[number];
-const ALL_IMPLS = ["netpoll", "deno", "node", "go"] as const;
+const ALL_IMPLS = ["netpoll", "deno", "node", "go", "c"] as const;
 type Impl = typeof ALL_IMPLS[number];
 const workloads = flag("--only", ALL_WORKLOADS.join(",")).split(",") as Workload[];
 const impls = flag("--impls", ALL_IMPLS.join(",")).split(",") as Impl[];
@@ -193,6 +195,7 @@ const pin = (core: number, cmd: string[]) =>
 const haveWrk = has("wrk", ["-v"]) || has("sh", ["-c", "command -v wrk"]);
 const haveNode = has("node", ["--version"]);
 const haveGo = has("go", ["version"]);
+const haveCc = has("cc", ["--version"]);
 const havePrlimit = has("prlimit", ["--version"]);
 const clkTck = Number(
   new TextDecoder().decode(new Deno.Command("getconf", { args: ["CLK_TCK"] }).outputSync().stdout)
@@ -247,6 +250,20 @@ async function buildGo(): Promise<void> {
   }
 }
 
+// ---------------------------------------------------------------- C floor
+
+let cDir = "";
+let cError = "";
+async function buildC(): Promise<void> {
+  if (!haveCc || !impls.includes("c") || !workloads.some((w) => w === "http" || w === "pipeline")) {
+    return;
+  }
+  cDir = await Deno.makeTempDir({ prefix: "netpoll-bench-c-" });
+  const p = new Proc(["cc", "-O2", "-o", `${cDir}/http`, "bench/servers/c/http.c"], {});
+  const r = await p.wait(120_000);
+  if (!r.ok) cError = `cc bench/servers/c/http.c: ${p.stderrTail.trim()}`;
+}
+
 // ---------------------------------------------------------------- impls
 
 const denoRun = (perms: string[], script: string, rest: string[] = []) => [
@@ -262,10 +279,11 @@ const GC = ["--v8-flags=--expose-gc"];
 interface ImplDef {
   available: () => string | null; // null when available, else why not
   http: string[];
-  echo: string[];
-  idle: string[];
+  /** The echo server (ping-pong, bulk, churn) and its client; absent for the C floor. */
+  echo?: string[];
+  idle?: string[];
   env?: Record<string, string>;
-  client: (mode: string, addr: string, arg: string) => string[];
+  client?: (mode: string, addr: string, arg: string) => string[];
 }
 
 const goClient = (mode: string, addr: string, arg: string) => [
@@ -315,6 +333,12 @@ const defs: Record<Impl, ImplDef> = {
     env: { GOMAXPROCS: "1" },
     client: goClient,
   },
+  c: {
+    available: () => !haveCc ? "missing" : cError ? "build failed" : null,
+    get http() {
+      return [`${cDir}/http`, "0"];
+    },
+  },
 };
 
 function clientFor(impl: Impl): (mode: string, addr: string, arg: string) => string[] {
@@ -322,7 +346,16 @@ function clientFor(impl: Impl): (mode: string, addr: string, arg: string) => str
     if (goReady()) throw new Error(`--client go: go ${goReady()}`);
     return goClient;
   }
-  return defs[impl].client;
+  const client = defs[impl].client;
+  if (!client) throw new Missing("HTTP only");
+  return client;
+}
+
+/** The impl's echo server, or Missing for the HTTP-only C floor. */
+function echoOf(impl: Impl): string[] {
+  const echo = defs[impl].echo;
+  if (!echo) throw new Missing("HTTP only");
+  return echo;
 }
 
 interface Server {
@@ -446,6 +479,7 @@ async function idleRun(impl: Impl): Promise<Cells> {
     ? [`${goDir}/client`, "idle", "", String(conns)]
     : denoRun(["-A"], "bench/clients/deno_client.ts", ["idle", "deno", "", String(conns)]);
   const d = defs[impl];
+  if (!d.idle) throw new Missing("HTTP only");
   return await withServer(d.idle, d.env, async (s) => {
     const rss0 = rssBytes(s.pid);
     const heap0 = await stat(s);
@@ -482,18 +516,18 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
       if (!haveWrk) throw new Missing("wrk missing");
       return await withServer(d.http, d.env, (s) => wrkRun(s, w === "pipeline"));
     case "pingpong":
-      return await withServer(d.echo, d.env, async (s) => {
+      return await withServer(echoOf(impl), d.env, async (s) => {
         const cpu0 = cpuMicros(s.pid);
         const r = await runClient(clientFor(impl)("pingpong", s.addr, String(pings)), 120_000);
         return { p50: r.p50, p99: r.p99, cpuPerPing: (cpuMicros(s.pid) - cpu0) / pings };
       });
     case "bulk":
-      return await withServer(d.echo, d.env, async (s) => {
+      return await withServer(echoOf(impl), d.env, async (s) => {
         const r = await runClient(clientFor(impl)("bulk", s.addr, String(bulkBytes)), 180_000);
         return { mbps: r.mbps };
       });
     case "churn":
-      return await withServer(d.echo, d.env, async (s) => {
+      return await withServer(echoOf(impl), d.env, async (s) => {
         const r = await runClient(
           clientFor(impl)("churn", s.addr, String(churnSeconds)),
           churnSeconds * 1000 + 60_000,
@@ -636,11 +670,13 @@ const startedAt = new Date();
 try {
   await buildGo();
   if (goError) console.error(goError);
+  await buildC();
+  if (cError) console.error(cError);
   const lim = nofile();
   console.error(
     `taskset=${taskset} wrk=${haveWrk} node=${haveNode} go=${
       haveGo ? goError ? "build failed" : "yes" : "missing"
-    } ` +
+    } cc=${haveCc ? cError ? "build failed" : "yes" : "missing"} ` +
       `nofile=${lim.soft}/${lim.hard} clk_tck=${clkTck}`,
   );
   for (let r = 0; r < rounds; r++) {
@@ -682,6 +718,12 @@ try {
   await killAll();
   Deno.removeSignalListener("SIGINT", onInterrupt);
   if (goDir) await Deno.remove(goDir, { recursive: true }).catch(() => {});
+  if (cDir) await Deno.remove(cDir, { recursive: true }).catch(() => {});
+}
+
+/** The column and legend name of an impl. */
+function implLabel(i: Impl): string {
+  return i === "deno" ? "deno native" : i === "c" ? "C epoll floor" : i;
 }
 
 function fmt(x: number): string {
@@ -704,7 +746,7 @@ const others = impls.filter((i) => i !== "deno");
 const hasDeno = impls.includes("deno");
 const header = [
   "metric",
-  ...impls.map((i) => i === "deno" ? "deno native" : i),
+  ...impls.map(implLabel),
   ...(hasDeno ? others.map((i) => `${i}/deno`) : []),
   ...(impls.includes("netpoll") ? ["netpoll bar"] : []),
 ];
@@ -743,9 +785,8 @@ const summary =
     taskset ? "server core 0, load core 1" : "no"
   } ` +
   `wrk=${haveWrk ? "yes" : "missing"} node=${haveNode ? "yes" : "missing"} ` +
-  `go=${
-    haveGo ? goError ? "build failed" : "yes (GOMAXPROCS=1)" : "missing"
-  } nofile=${lim.soft}/${lim.hard}`;
+  `go=${haveGo ? goError ? "build failed" : "yes (GOMAXPROCS=1)" : "missing"} ` +
+  `cc=${haveCc ? cError ? "build failed" : "yes" : "missing"} nofile=${lim.soft}/${lim.hard}`;
 console.log(summary);
 console.log(lines.join("\n"));
 if (errors.length) {
@@ -760,6 +801,7 @@ const versions = {
   node: haveNode ? await version(["node", "--version"]) : "missing",
   go: haveGo ? await version(["go", "version"]) : "missing",
   wrk: haveWrk ? (await version(["wrk", "-v"])).split("\n")[0] : "missing",
+  cc: haveCc ? (await version(["cc", "--version"])).split("\n")[0] : "missing",
   kernel: Deno.osRelease(),
   cpus: navigator.hardwareConcurrency,
 };
@@ -830,6 +872,7 @@ function chart(ms: Metric[]): string {
     deno: "#8d99ae",
     node: "#e9c46a",
     go: "#4895ef",
+    c: "#6c757d",
   };
   const score = (m: Metric, i: Impl) => {
     const v = medians[i]?.[m.key];
@@ -854,7 +897,8 @@ function chart(ms: Metric[]): string {
       `viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
     `<text x="${left}" y="20" font-size="14" font-weight="bold">@netpoll/net vs Deno native, ` +
-      `Node and Go (GOMAXPROCS=1): relative to Deno native = 1.0, higher is better</text>`,
+      `Node, Go (GOMAXPROCS=1) and a C epoll floor: relative to Deno native = 1.0, ` +
+      `higher is better</text>`,
     `<text x="${left}" y="38" fill="#555">log scale; lower-is-better metrics (CPU, RTT, ms, KiB) ` +
       `are inverted (Deno native ÷ impl). ${esc(startedAt.toISOString().slice(0, 10))}, ` +
       `${rounds} round(s), median; ${esc(Deno.osRelease())}</text>`,
@@ -864,7 +908,7 @@ function chart(ms: Metric[]): string {
     const x = left + k * 110;
     out.push(
       `<rect x="${x}" y="48" width="12" height="12" fill="${colors[i]}"/>`,
-      `<text x="${x + 16}" y="58">${i === "deno" ? "deno native" : i}</text>`,
+      `<text x="${x + 16}" y="58">${implLabel(i)}</text>`,
     );
   });
   // Grid lines at powers of two.
