@@ -7,7 +7,7 @@
 // Usage: deno run -A bench/compare.ts [--rounds N] [--duration S]
 //          [--only http,pipeline,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go,c]
 //          [--conns N] [--pings N] [--bulk-mib N] [--churn-seconds S]
-//          [--client own|go] [--json FILE] [--svg FILE]
+//          [--client own|go] [--tuned K=V,...] [--json FILE] [--svg FILE]
 //
 // Workloads and metrics:
 //   http      wrk -t1 -c64 -dS: requests/s; server CPU µs/request = (utime+stime
@@ -20,6 +20,11 @@
 //   idle      N concurrent conns (default 10,000), each with a 30 s read deadline on the
 //             server, then one 32-byte ping each: failures, total ms (connect + ping),
 //             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
+//
+// --tuned adds a "tuned" column: netpoll (server and client) with the poller
+// knobs given (spinMs, maxSpinMs, yieldEveryMs, settleTurns; see
+// bench/servers/knobs.ts), interleaved with the rest, e.g.
+// --tuned yieldEveryMs=10 --impls netpoll,tuned,deno.
 //
 // Missing peers (wrk, node, go, cc) are reported as "missing", never faked.
 // Every child process is started here and killed by its PID, also on error.
@@ -41,10 +46,17 @@ const jsonOut = flag("--json", `${root}bench/results/latest.json`);
 const svgOut = flag("--svg", `${root}bench/results/chart.svg`);
 const ALL_WORKLOADS = ["http", "pipeline", "pingpong", "bulk", "churn", "idle"] as const;
 type Workload = typeof ALL_WORKLOADS[number];
-const ALL_IMPLS = ["netpoll", "deno", "node", "go", "c"] as const;
+const ALL_IMPLS = ["netpoll", "deno", "node", "go", "c", "tuned"] as const;
 type Impl = typeof ALL_IMPLS[number];
+const tuned = flag("--tuned", "");
 const workloads = flag("--only", ALL_WORKLOADS.join(",")).split(",") as Workload[];
-const impls = flag("--impls", ALL_IMPLS.join(",")).split(",") as Impl[];
+const impls = flag(
+  "--impls",
+  ALL_IMPLS.filter((i) => i !== "tuned" || tuned).join(","),
+).split(",") as Impl[];
+if (impls.includes("tuned") && !tuned) throw new Error("--impls tuned needs --tuned K=V,...");
+// Only the tuned commands preload bench/servers/knobs.ts, which reads this.
+if (tuned) Deno.env.set("NETPOLL_KNOBS", tuned);
 for (const w of workloads) {
   if (!ALL_WORKLOADS.includes(w)) throw new Error(`unknown workload ${w}`);
 }
@@ -274,6 +286,8 @@ const denoRun = (perms: string[], script: string, rest: string[] = []) => [
   ...rest,
 ];
 const NETPOLL = ["--allow-ffi", "--allow-read", "--allow-net"];
+const PRELOAD_KNOBS = ["--preload", "bench/servers/knobs.ts"];
+const KNOBS = ["--allow-env=NETPOLL_KNOBS", ...PRELOAD_KNOBS];
 const GC = ["--v8-flags=--expose-gc"];
 
 interface ImplDef {
@@ -332,6 +346,19 @@ const defs: Record<Impl, ImplDef> = {
     },
     env: { GOMAXPROCS: "1" },
     client: goClient,
+  },
+  tuned: {
+    available: () => tuned ? null : "no --tuned",
+    http: denoRun([...NETPOLL, ...KNOBS], "examples/http_hello.ts", ["0"]),
+    echo: denoRun([...NETPOLL, ...KNOBS], "examples/echo_server.ts", ["0"]),
+    idle: denoRun([...NETPOLL, ...KNOBS, ...GC], "bench/servers/netpoll_idle.ts", ["0"]),
+    client: (mode, addr, arg) =>
+      denoRun(["-A", ...PRELOAD_KNOBS], "bench/clients/deno_client.ts", [
+        mode,
+        "netpoll",
+        addr,
+        arg,
+      ]),
   },
   c: {
     available: () => !haveCc ? "missing" : cError ? "build failed" : null,
@@ -723,7 +750,13 @@ try {
 
 /** The column and legend name of an impl. */
 function implLabel(i: Impl): string {
-  return i === "deno" ? "deno native" : i === "c" ? "C epoll floor" : i;
+  return i === "deno"
+    ? "deno native"
+    : i === "c"
+    ? "C epoll floor"
+    : i === "tuned"
+    ? `netpoll ${tuned}`
+    : i;
 }
 
 function fmt(x: number): string {
@@ -786,7 +819,8 @@ const summary =
   } ` +
   `wrk=${haveWrk ? "yes" : "missing"} node=${haveNode ? "yes" : "missing"} ` +
   `go=${haveGo ? goError ? "build failed" : "yes (GOMAXPROCS=1)" : "missing"} ` +
-  `cc=${haveCc ? cError ? "build failed" : "yes" : "missing"} nofile=${lim.soft}/${lim.hard}`;
+  `cc=${haveCc ? cError ? "build failed" : "yes" : "missing"}${tuned ? ` tuned=${tuned}` : ""} ` +
+  `nofile=${lim.soft}/${lim.hard}`;
 console.log(summary);
 console.log(lines.join("\n"));
 if (errors.length) {
@@ -834,6 +868,7 @@ await Deno.writeTextFile(
         client: clientKind,
         workloads,
         impls,
+        tuned,
       },
       environment: { ...versions, taskset, nofile: lim },
       metrics: shown.map((m) => ({ key: m.key, label: m.label, higherBetter: m.higherBetter })),
@@ -873,6 +908,7 @@ function chart(ms: Metric[]): string {
     node: "#e9c46a",
     go: "#4895ef",
     c: "#6c757d",
+    tuned: "#e76f51",
   };
   const score = (m: Metric, i: Impl) => {
     const v = medians[i]?.[m.key];
@@ -904,13 +940,14 @@ function chart(ms: Metric[]): string {
       `${rounds} round(s), median; ${esc(Deno.osRelease())}</text>`,
   );
   // Legend.
-  impls.forEach((i, k) => {
-    const x = left + k * 110;
+  let lx = left;
+  for (const i of impls) {
     out.push(
-      `<rect x="${x}" y="48" width="12" height="12" fill="${colors[i]}"/>`,
-      `<text x="${x + 16}" y="58">${implLabel(i)}</text>`,
+      `<rect x="${lx}" y="48" width="12" height="12" fill="${colors[i]}"/>`,
+      `<text x="${lx + 16}" y="58">${esc(implLabel(i))}</text>`,
     );
-  });
+    lx += Math.max(110, 16 + implLabel(i).length * 7 + 20);
+  }
   // Grid lines at powers of two.
   for (let e = lo; e <= hi; e++) {
     const r = 2 ** e;
