@@ -17,10 +17,12 @@ export interface PollerControl {
    * Longest stretch of polling without yielding to Deno, in ms (default
    * 5): how late Deno's timers and native ops (its own sockets, files,
    * fetch) may run while the poller spins under load. Each yield is a turn
-   * of Deno's event loop (an immediate and a hop through its thread pool),
-   * ~140 µs at the median after 5 ms of spinning here, and those turns
-   * make the poller's slowest round trips: 10 cut the ping-pong p99 from
-   * ~240 to ~140 µs.
+   * of Deno's event loop (an immediate and a hop through its thread pool)
+   * that stalls the poller ~140–250 µs after 5 ms of spinning here. Those
+   * stalls make the slowest ping-pong round trips (10 cut the p99 from ~240
+   * to ~140 µs) and cost bulk transfers throughput (without yields: 1204
+   * against 1090 MB/s, `bench/compare.ts --tuned yieldEveryMs=100000`). A
+   * server that uses no Deno timers or native I/O can raise it.
    */
   yieldEveryMs: number;
   /** Microtask turns given to woken waiters after a batch of events (default 16). */
