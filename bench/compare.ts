@@ -307,6 +307,7 @@ const goClient = (mode: string, addr: string, arg: string) => [
   arg,
 ];
 const goReady = () => !haveGo ? "missing" : goError ? "build failed" : null;
+const ccReady = () => !haveCc ? "missing" : cError ? "build failed" : null;
 
 const defs: Record<Impl, ImplDef> = {
   netpoll: {
@@ -361,7 +362,7 @@ const defs: Record<Impl, ImplDef> = {
       ]),
   },
   c: {
-    available: () => !haveCc ? "missing" : cError ? "build failed" : null,
+    available: ccReady,
     get http() {
       return [`${cDir}/http`, "0"];
     },
@@ -701,9 +702,9 @@ try {
   if (cError) console.error(cError);
   const lim = nofile();
   console.error(
-    `taskset=${taskset} wrk=${haveWrk} node=${haveNode} go=${
-      haveGo ? goError ? "build failed" : "yes" : "missing"
-    } cc=${haveCc ? cError ? "build failed" : "yes" : "missing"} ` +
+    `taskset=${taskset} wrk=${haveWrk} node=${haveNode} go=${goReady() ?? "yes"} cc=${
+      ccReady() ?? "yes"
+    } ` +
       `nofile=${lim.soft}/${lim.hard} clk_tck=${clkTck}`,
   );
   for (let r = 0; r < rounds; r++) {
@@ -818,8 +819,8 @@ const summary =
     taskset ? "server core 0, load core 1" : "no"
   } ` +
   `wrk=${haveWrk ? "yes" : "missing"} node=${haveNode ? "yes" : "missing"} ` +
-  `go=${haveGo ? goError ? "build failed" : "yes (GOMAXPROCS=1)" : "missing"} ` +
-  `cc=${haveCc ? cError ? "build failed" : "yes" : "missing"}${tuned ? ` tuned=${tuned}` : ""} ` +
+  `go=${goReady() ?? "yes (GOMAXPROCS=1)"} cc=${ccReady() ?? "yes"}` +
+  `${tuned ? ` tuned=${tuned}` : ""} ` +
   `nofile=${lim.soft}/${lim.hard}`;
 console.log(summary);
 console.log(lines.join("\n"));
