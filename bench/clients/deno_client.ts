@@ -3,7 +3,9 @@
 // Usage: deno run -A bench/clients/deno_client.ts MODE netpoll|deno ADDR ARG [LOOPS]
 //   pingpong ADDR COUNT       32-byte ping-pong: {"p50":µs,"p99":µs}
 //   bulk ADDR BYTES           64 KiB writes, concurrent read-back: {"mbps","seconds"}
-//   churn ADDR SECONDS LOOPS  dial, write 1 B, read 1 B, close: {"connsPerSec","conns","errors"}
+//   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
+//                             concurrent loops of dial, write 1 B, read 1 B, close:
+//                             {"connsPerSec","conns","errors"}
 //   idle ADDR CONNS           CONNS conns, then one 32-byte ping each (as the Go client's
 //                             idle mode); holds them until stdin sends a line or closes.
 
@@ -108,31 +110,40 @@ async function bulk(total: number) {
   return { mbps: total / 1e6 / secs, seconds: secs };
 }
 
-async function churn(seconds: number, loops: number) {
-  let conns = 0;
-  let errors = 0;
-  const t = performance.now();
-  const end = t + seconds * 1000;
+async function churn(total: number, loops: number) {
   const one = new Uint8Array([1]);
-  const loop = async () => {
-    const b = new Uint8Array(1);
-    while (performance.now() < end) {
-      let s: Stream | undefined;
-      try {
-        s = await connect();
-        await s.write(one);
-        await readFull(s, b);
-        conns++;
-      } catch {
-        errors++;
-      } finally {
-        s?.close();
+  // Starts `count` conns over `loops` concurrent loops: dial, write 1 B, read
+  // 1 B, close. Bounded in time as well as count.
+  const run = async (count: number) => {
+    let started = 0;
+    let conns = 0;
+    let errors = 0;
+    const t = performance.now();
+    const end = t + 30_000;
+    const loop = async () => {
+      const b = new Uint8Array(1);
+      while (started < count && performance.now() < end) {
+        started++;
+        let s: Stream | undefined;
+        try {
+          s = await connect();
+          await s.write(one);
+          await readFull(s, b);
+          conns++;
+        } catch {
+          errors++;
+        } finally {
+          s?.close();
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: loops }, loop));
+    return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  await Promise.all(Array.from({ length: loops }, loop));
-  const secs = (performance.now() - t) / 1000;
-  return { connsPerSec: conns / secs, conns, errors };
+  // Warm-up, unmeasured (JIT, pools): a tenth of the count.
+  const warm = await run(Math.ceil(total / 10));
+  const r = await run(total);
+  return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
 }
 
 async function idle(n: number) {

@@ -2,7 +2,9 @@
 // Usage: node bench/clients/node_client.mjs pingpong|bulk|churn ADDR ARG [LOOPS]
 //   pingpong ADDR COUNT       32-byte ping-pong: {"p50":µs,"p99":µs}
 //   bulk ADDR BYTES           64 KiB writes, concurrent read-back: {"mbps","seconds"}
-//   churn ADDR SECONDS LOOPS  dial, write 1 B, read 1 B, close: {"connsPerSec","conns","errors"}
+//   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
+//                             concurrent loops of dial, write 1 B, read 1 B, close:
+//                             {"connsPerSec","conns","errors"}
 import net from "node:net";
 
 const [mode, address, arg, loopsArg] = process.argv.slice(2);
@@ -67,11 +69,7 @@ async function bulk(total) {
   return { mbps: total / 1e6 / secs, seconds: secs };
 }
 
-async function churn(seconds, loops) {
-  let conns = 0;
-  let errors = 0;
-  const t = performance.now();
-  const end = t + seconds * 1000;
+async function churn(total, loops) {
   const one = () =>
     new Promise((resolve, reject) => {
       const s = net.connect({ host, port, noDelay: true }, () => s.write(Buffer.of(1)));
@@ -84,19 +82,30 @@ async function churn(seconds, loops) {
         resolve();
       });
     });
-  const loop = async () => {
-    while (performance.now() < end) {
-      try {
-        await one();
-        conns++;
-      } catch {
-        errors++;
+  // Starts `count` conns over `loops` concurrent loops; bounded by 30 s too.
+  const run = async (count) => {
+    let started = 0;
+    let conns = 0;
+    let errors = 0;
+    const t = performance.now();
+    const end = t + 30_000;
+    const loop = async () => {
+      while (started < count && performance.now() < end) {
+        started++;
+        try {
+          await one();
+          conns++;
+        } catch {
+          errors++;
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: loops }, loop));
+    return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  await Promise.all(Array.from({ length: loops }, loop));
-  const secs = (performance.now() - t) / 1000;
-  return { connsPerSec: conns / secs, conns, errors };
+  const warm = await run(Math.ceil(total / 10));
+  const r = await run(total);
+  return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
 }
 
 const result = mode === "pingpong"

@@ -2,7 +2,9 @@
 //
 //	client pingpong ADDR COUNT      32-byte ping-pong: {"p50":µs,"p99":µs}
 //	client bulk ADDR BYTES          64 KiB writes, concurrent read-back: {"mbps":..,"seconds":..}
-//	client churn ADDR SECONDS LOOPS dial, write 1 B, read 1 B, close: {"connsPerSec":..,"conns":..,"errors":..}
+//	client churn ADDR CONNS LOOPS   CONNS/10 warm-up conns, then CONNS measured, over LOOPS
+//	                                concurrent loops of dial, write 1 B, read 1 B, close:
+//	                                {"connsPerSec":..,"conns":..,"errors":..}
 //	client idle ADDR CONNS          open CONNS conns, then one 32-byte ping each; prints
 //	                                {"connected":..,"ok":..,"failures":..,"connectMs":..,"pingMs":..,"totalMs":..}
 //	                                and holds the conns open until stdin closes or sends a line.
@@ -101,9 +103,11 @@ func bulk(addr string, total int64) {
 	emit(map[string]float64{"mbps": float64(total) / 1e6 / secs, "seconds": secs})
 }
 
-func churn(addr string, seconds float64, loops int) {
-	var conns, errs int64
-	end := time.Now().Add(time.Duration(seconds * float64(time.Second)))
+// churnRun starts count conns over loops concurrent goroutines, each a dial,
+// a 1-byte write, a 1-byte read and a close; bounded by 30 s as well.
+func churnRun(addr string, count int64, loops int) (conns, errs int64, secs float64) {
+	var started int64
+	end := time.Now().Add(30 * time.Second)
 	t := time.Now()
 	var wg sync.WaitGroup
 	for l := 0; l < loops; l++ {
@@ -111,7 +115,7 @@ func churn(addr string, seconds float64, loops int) {
 		go func() {
 			defer wg.Done()
 			b := []byte{1}
-			for time.Now().Before(end) {
+			for atomic.AddInt64(&started, 1) <= count && time.Now().Before(end) {
 				c, err := net.Dial("tcp", addr)
 				if err != nil {
 					atomic.AddInt64(&errs, 1)
@@ -131,8 +135,14 @@ func churn(addr string, seconds float64, loops int) {
 		}()
 	}
 	wg.Wait()
-	secs := time.Since(t).Seconds()
-	emit(map[string]float64{"connsPerSec": float64(conns) / secs, "conns": float64(conns), "errors": float64(errs)})
+	return conns, errs, time.Since(t).Seconds()
+}
+
+// churn runs count/10 unmeasured warm-up conns, then count measured ones.
+func churn(addr string, count int64, loops int) {
+	_, warmErrs, _ := churnRun(addr, (count+9)/10, loops)
+	conns, errs, secs := churnRun(addr, count, loops)
+	emit(map[string]float64{"connsPerSec": float64(conns) / secs, "conns": float64(conns), "errors": float64(errs + warmErrs)})
 }
 
 func idle(addr string, n int) {
@@ -218,7 +228,7 @@ func main() {
 		if len(os.Args) > 4 {
 			loops, _ = strconv.Atoi(os.Args[4])
 		}
-		churn(addr, num, loops)
+		churn(addr, int64(num), loops)
 	case "idle":
 		idle(addr, int(num))
 	default:
