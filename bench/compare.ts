@@ -19,10 +19,11 @@
 //   churn     dial, write 1 B, read 1 B, close, N times (default 10,000, after N/10
 //             unmeasured warm-up conns), each on a fresh server: conns/s over 4
 //             concurrent loops (throughput) and over 1 loop (sequential: each conn's
-//             latency, as a client making one call at a time sees it). N stays under
-//             the ~14,100 ports Linux's connect() tries first per destination (the
-//             odd half of 32768-60999): past that, every connect() scans ports in
-//             TIME_WAIT and all impls measure the same ~14k conns/s kernel limit.
+//             latency, as a client making one call at a time sees it). N + N/10 stays
+//             under the 14,116 ports Linux's connect() takes first per destination (one
+//             parity of 32768-60999; seen in TIME_WAIT): past them, every connect()
+//             scans ports still in TIME_WAIT, and every impl measured the same ~14,100
+//             conns/s (tw_reuse frees a port after 1 s).
 //   idle      N concurrent conns (default 10,000), each with a 30 s read deadline on the
 //             server, then one 32-byte ping each: failures, total ms (connect + ping),
 //             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
