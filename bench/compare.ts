@@ -5,7 +5,7 @@
 // present) runs beside them as the floor: the kernel's share of a request.
 //
 // Usage: deno run -A bench/compare.ts [--rounds N] [--duration S]
-//          [--only http,pipeline,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go,c]
+//          [--only http,pipeline,syscalls,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go,c]
 //          [--conns N] [--pings N] [--bulk-mib N] [--churn-conns N]
 //          [--client own|go] [--tuned K=V,...] [--json FILE] [--svg FILE]
 //
@@ -13,6 +13,8 @@
 //   http      wrk -t1 -c64 -dS: requests/s; server CPU µs/request = (utime+stime
 //             of all the server's threads from /proc/PID/stat over the run) / requests
 //   pipeline  the same with 16 pipelined requests per write (bench/pipeline.lua)
+//   syscalls  the http workload for 2 s under `perf stat` on the syscall tracepoints (when
+//             perf has them): the server's syscalls per request, all and epoll waits
 //   pingpong  32-byte ping-pong over one connection, each impl's own client: p50/p99 RTT µs,
 //             and server CPU µs/ping (as for http, over the client's whole run)
 //   bulk      one connection, 256 MiB in 64 KiB writes read back concurrently: MB/s (1e6 B)
@@ -51,7 +53,15 @@ const churnConns = Number(flag("--churn-conns", "10000"));
 const clientKind = flag("--client", "own");
 const jsonOut = flag("--json", `${root}bench/results/latest.json`);
 const svgOut = flag("--svg", `${root}bench/results/chart.svg`);
-const ALL_WORKLOADS = ["http", "pipeline", "pingpong", "bulk", "churn", "idle"] as const;
+const ALL_WORKLOADS = [
+  "http",
+  "pipeline",
+  "syscalls",
+  "pingpong",
+  "bulk",
+  "churn",
+  "idle",
+] as const;
 type Workload = typeof ALL_WORKLOADS[number];
 const ALL_IMPLS = ["netpoll", "deno", "node", "go", "c", "tuned"] as const;
 type Impl = typeof ALL_IMPLS[number];
@@ -216,6 +226,18 @@ const haveNode = has("node", ["--version"]);
 const haveGo = has("go", ["version"]);
 const haveCc = has("cc", ["--version"]);
 const havePrlimit = has("prlimit", ["--version"]);
+// Syscall tracepoints (perf from Debian's linux-perf; absent in gVisor).
+const SYSCALL_EVENTS = {
+  all: ["raw_syscalls:sys_enter"],
+  polls: ["epoll_wait", "epoll_pwait", "epoll_pwait2"].map((c) => `syscalls:sys_enter_${c}`),
+};
+const havePerfSyscalls = has("perf", [
+  "stat",
+  "-e",
+  [...SYSCALL_EVENTS.all, ...SYSCALL_EVENTS.polls].join(","),
+  "--",
+  "true",
+]);
 const clkTck = Number(
   new TextDecoder().decode(new Deno.Command("getconf", { args: ["CLK_TCK"] }).outputSync().stdout)
     .trim(),
@@ -274,9 +296,8 @@ async function buildGo(): Promise<void> {
 let cDir = "";
 let cError = "";
 async function buildC(): Promise<void> {
-  if (!haveCc || !impls.includes("c") || !workloads.some((w) => w === "http" || w === "pipeline")) {
-    return;
-  }
+  const httpWorkloads: Workload[] = ["http", "pipeline", "syscalls"];
+  if (!haveCc || !impls.includes("c") || !workloads.some((w) => httpWorkloads.includes(w))) return;
   cDir = await Deno.makeTempDir({ prefix: "netpoll-bench-c-" });
   const p = new Proc(["cc", "-O2", "-o", `${cDir}/http`, "bench/servers/c/http.c"], {});
   const r = await p.wait(120_000);
@@ -462,6 +483,61 @@ async function wrkRun(s: Server, pipeline: boolean): Promise<Cells> {
   return { rps: Number(rps[1]), cpuPerReq: (cpu1 - cpu0) / Number(total[1]) };
 }
 
+/**
+ * Syscalls per request of the HTTP server under wrk -t1 -c64 for 2 s,
+ * counted by `perf stat` on its syscall tracepoints (a run of its own: the
+ * tracepoints slow every syscall, so no CPU is measured here).
+ */
+async function syscallsRun(s: Server): Promise<Cells> {
+  const url = `http://${s.addr}/`;
+  await runWrk(["-t1", "-c64", "-d1s", url], 20_000);
+  const out = await Deno.makeTempFile({ prefix: "netpoll-bench-perf-" });
+  const events = [...SYSCALL_EVENTS.all, ...SYSCALL_EVENTS.polls];
+  const perf = new Proc(
+    [
+      "perf",
+      "stat",
+      "-x,",
+      "-o",
+      out,
+      "-e",
+      events.join(","),
+      "-p",
+      String(s.pid),
+      "--",
+      "sleep",
+      "3",
+    ],
+    {},
+  );
+  try {
+    const text = await runWrk(["-t1", "-c64", "-d2s", url], 20_000);
+    const r = await perf.wait(20_000);
+    if (!r.ok) throw new Error(`perf stat failed: ${perf.stderrTail}`);
+    const total = /(\d+) requests in/.exec(text);
+    if (!total || Number(total[1]) === 0) throw new Error(`wrk output: ${text}`);
+    const counts = new Map<string, number>();
+    for (const line of Deno.readTextFileSync(out).split("\n")) {
+      const f = line.split(",");
+      if (f.length > 2 && /^\d+$/.test(f[0])) counts.set(f[2], Number(f[0]));
+    }
+    const sum = (names: string[]) =>
+      names.reduce((a, n) => {
+        const c = counts.get(n);
+        if (c === undefined) throw new Error(`perf stat: no count for ${n}`);
+        return a + c;
+      }, 0);
+    const reqs = Number(total[1]);
+    return {
+      perReq: sum(SYSCALL_EVENTS.all) / reqs,
+      pollsPerReq: sum(SYSCALL_EVENTS.polls) / reqs,
+    };
+  } finally {
+    await perf.kill();
+    await Deno.remove(out).catch(() => {});
+  }
+}
+
 async function runWrk(a: string[], timeoutMs: number): Promise<string> {
   const p = new Proc(pin(1, ["wrk", ...a]), {});
   try {
@@ -550,6 +626,10 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
     case "pipeline":
       if (!haveWrk) throw new Missing("wrk missing");
       return await withServer(d.http, d.env, (s) => wrkRun(s, w === "pipeline"));
+    case "syscalls":
+      if (!haveWrk) throw new Missing("wrk missing");
+      if (!havePerfSyscalls) throw new Missing("no perf syscall tracepoints");
+      return await withServer(d.http, d.env, syscallsRun);
     case "pingpong":
       return await withServer(echoOf(impl), d.env, async (s) => {
         const cpu0 = cpuMicros(s.pid);
@@ -627,6 +707,18 @@ const METRICS: Metric[] = [
     label: "HTTP ×16 pipelined: server CPU µs/req",
     higherBetter: false,
     bar: { text: "≤ 0.8× deno", ok: (m) => cmp(ratio(m, "netpoll", "deno"), (r) => r <= 0.8) },
+  },
+  {
+    key: "syscalls.perReq",
+    workload: "syscalls",
+    label: "HTTP hello: server syscalls/req",
+    higherBetter: false,
+  },
+  {
+    key: "syscalls.pollsPerReq",
+    workload: "syscalls",
+    label: "HTTP hello: server epoll waits/req",
+    higherBetter: false,
   },
   {
     key: "pingpong.p50",
