@@ -77,3 +77,18 @@ export function assertNoNewFds(before: string[]): void {
 export function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
 }
+
+/** Echoes everything server reads until it is closed or fails (EOF, reset). */
+export async function echoUntilClosed(
+  server: { Read(b: Uint8Array): Promise<number>; Write(b: Uint8Array): Promise<number> },
+): Promise<void> {
+  const b = new Uint8Array(32);
+  try {
+    for (;;) {
+      const n = await server.Read(b);
+      await server.Write(b.subarray(0, n));
+    }
+  } catch {
+    // Closed at the end.
+  }
+}

@@ -4,7 +4,7 @@
 // budget (see the churn notes in bench/compare.ts).
 import { assert, assertEquals } from "@std/assert";
 import { type Conn, Listen } from "../mod.ts";
-import { bounded } from "./_util.ts";
+import { bounded, echoUntilClosed } from "./_util.ts";
 
 const requirePeers = Deno.env.get("REQUIRE_PEERS") === "1";
 
@@ -35,18 +35,9 @@ async function countingServer() {
   const open = new Set<Conn>();
   const serve = async (c: Conn) => {
     open.add(c);
-    const b = new Uint8Array(1);
-    try {
-      for (;;) {
-        const n = await c.Read(b);
-        await c.Write(b.subarray(0, n));
-      }
-    } catch {
-      // EOF: the client closed.
-    } finally {
-      open.delete(c);
-      c.Close();
-    }
+    await echoUntilClosed(c); // until the client closes
+    open.delete(c);
+    c.Close();
   };
   const loop = (async () => {
     for await (const c of ln) {

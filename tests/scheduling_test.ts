@@ -1,21 +1,7 @@
 // The poller's manners: Deno's own timers keep their schedule while it
 // spins under load, and an idle server burns no CPU.
 import { assert } from "@std/assert";
-import type { TCPConn } from "../mod.ts";
-import { bounded, pair } from "./_util.ts";
-
-/** Echoes everything server reads until it is closed. */
-async function echoUntilClosed(server: TCPConn): Promise<void> {
-  const b = new Uint8Array(32);
-  try {
-    for (;;) {
-      const n = await server.Read(b);
-      await server.Write(b.subarray(0, n));
-    }
-  } catch {
-    // Closed at the end.
-  }
-}
+import { bounded, echoUntilClosed, pair } from "./_util.ts";
 
 /**
  * How late a 10 ms interval runs while work() runs for ms: the 95th
