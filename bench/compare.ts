@@ -50,6 +50,12 @@ const conns = Number(flag("--conns", "10000"));
 const pings = Number(flag("--pings", "20000"));
 const bulkBytes = Number(flag("--bulk-mib", "256")) * (1 << 20);
 const churnConns = Number(flag("--churn-conns", "10000"));
+if (churnConns + Math.ceil(churnConns / 10) > 14_000) {
+  console.error(
+    `--churn-conns ${churnConns}: with its warm-up that passes the ~14,100 ports connect() takes ` +
+      "first per destination; past them the churn cells measure the kernel's port search",
+  );
+}
 const clientKind = flag("--client", "own");
 const jsonOut = flag("--json", `${root}bench/results/latest.json`);
 const svgOut = flag("--svg", `${root}bench/results/chart.svg`);
