@@ -92,3 +92,15 @@ export async function echoUntilClosed(
     // Closed at the end.
   }
 }
+
+/** REQUIRE_PEERS=1 (as CI sets it): a missing peer (node, go) fails its test instead of skipping. */
+export const requirePeers = Deno.env.get("REQUIRE_PEERS") === "1";
+
+/** Whether cmd runs here and exits 0 with args. */
+export function has(cmd: string, args: string[]): boolean {
+  try {
+    return new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).outputSync().success;
+  } catch {
+    return false;
+  }
+}

@@ -4,17 +4,7 @@
 // budget (see the churn notes in bench/compare.ts).
 import { assert, assertEquals } from "@std/assert";
 import { type Conn, Listen } from "../mod.ts";
-import { bounded, echoUntilClosed } from "./_util.ts";
-
-const requirePeers = Deno.env.get("REQUIRE_PEERS") === "1";
-
-function has(cmd: string, args: string[]): boolean {
-  try {
-    return new Deno.Command(cmd, { args, stdout: "null", stderr: "null" }).outputSync().success;
-  } catch {
-    return false;
-  }
-}
+import { bounded, echoUntilClosed, has, requirePeers } from "./_util.ts";
 
 /** The clients, by name: argv before the mode's arguments, and whether it can run here. */
 const clients: [string, (mode: string) => string[], boolean][] = [

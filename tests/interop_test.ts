@@ -2,11 +2,10 @@
 // present (REQUIRE_PEERS=1 makes a missing peer a failure, as CI sets it).
 import { assert, assertEquals } from "@std/assert";
 import { DialTimeout, EOF, Is, Listen } from "../mod.ts";
-import { bounded, readFull } from "./_util.ts";
+import { bounded, has, readFull, requirePeers } from "./_util.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
-const requirePeers = Deno.env.get("REQUIRE_PEERS") === "1";
 
 Deno.test("a netpoll server talks to a Deno.connect client", () =>
   bounded(5000, async () => {
@@ -73,15 +72,6 @@ Deno.test("a netpoll client talks to a Deno.listen server", () =>
     c.Close();
     dl.close();
   }));
-
-function has(cmd: string, args: string[]): boolean {
-  try {
-    return new Deno.Command(cmd, { args, stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 const peers: { name: string; cmd: string; args: string[]; check: string[] }[] = [
   { name: "Node node:net", cmd: "node", args: ["tests/peers/echo_node.mjs"], check: ["--version"] },
