@@ -81,16 +81,20 @@ export function sleep(ms: number): Promise<void> {
 /** Echoes everything server reads until it is closed or fails (EOF, reset). */
 export async function echoUntilClosed(
   server: { Read(b: Uint8Array): Promise<number>; Write(b: Uint8Array): Promise<number> },
-): Promise<void> {
-  const b = new Uint8Array(32);
+  bufSize = 32,
+): Promise<number> {
+  const b = new Uint8Array(bufSize);
+  let echoed = 0;
   try {
     for (;;) {
       const n = await server.Read(b);
       await server.Write(b.subarray(0, n));
+      echoed += n;
     }
   } catch {
     // Closed at the end.
   }
+  return echoed;
 }
 
 /** REQUIRE_PEERS=1 (as CI sets it): a missing peer (node, go) fails its test instead of skipping. */

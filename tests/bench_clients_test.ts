@@ -1,10 +1,11 @@
-// The harness's churn clients (bench/clients): each makes exactly the
-// warm-up and measured conns it reports, so a cell of bench/compare.ts
-// counts what it claims and stays under the kernel's per-destination port
-// budget (see the churn notes in bench/compare.ts).
+// The harness's load clients (bench/clients): each makes exactly the
+// warm-up and measured conns (churn) or bytes (bulk) it reports, so a cell
+// of bench/compare.ts counts what it claims and churn stays under the
+// kernel's per-destination port budget (see the churn notes in
+// bench/compare.ts).
 import { assert, assertEquals } from "@std/assert";
 import { type Conn, Listen } from "../mod.ts";
-import { bounded, echoUntilClosed, has, requirePeers } from "./_util.ts";
+import { bounded, echoUntilClosed, has, requirePeers, sleep } from "./_util.ts";
 
 /** The clients, by name: argv before the mode's arguments, and whether it can run here. */
 const clients: [string, (mode: string) => string[], boolean][] = [
@@ -18,14 +19,15 @@ const clients: [string, (mode: string) => string[], boolean][] = [
   ["go", (m) => ["go", "run", "bench/clients/go/client.go", m], has("go", ["version"])],
 ];
 
-/** An echo server of 1-byte requests that counts the conns it accepted. */
-async function countingServer() {
+/** An echo server that counts the conns it accepted and the bytes it echoed. */
+async function countingServer(bufSize = 32) {
   const ln = await Listen("tcp", "127.0.0.1:0");
   let accepted = 0;
+  let echoed = 0;
   const open = new Set<Conn>();
   const serve = async (c: Conn) => {
     open.add(c);
-    await echoUntilClosed(c); // until the client closes
+    echoed += await echoUntilClosed(c, bufSize); // until the client closes
     open.delete(c);
     c.Close();
   };
@@ -38,6 +40,8 @@ async function countingServer() {
   return {
     addr: ln.Addr().String(),
     accepted: () => accepted,
+    echoed: () => echoed,
+    serving: () => open.size,
     async close() {
       ln.Close();
       await loop;
@@ -74,4 +78,34 @@ for (const [name, argv, available] of clients) {
         }),
     });
   }
+}
+
+for (const [name, argv, available] of clients) {
+  Deno.test({
+    name: `bench client ${name}: bulk of 1 MiB after a 128 KiB warm-up`,
+    ignore: !available && !requirePeers,
+    fn: () =>
+      bounded(120_000, async () => {
+        assert(available, `${name} is required (REQUIRE_PEERS=1) but missing`);
+        const srv = await countingServer(64 << 10);
+        try {
+          const [cmd, ...args] = argv("bulk");
+          const out = await new Deno.Command(cmd, {
+            args: [...args, srv.addr, String(1 << 20)],
+            stdout: "piped",
+            stderr: "inherit",
+          }).output();
+          assert(out.success, `${name} client exited with ${out.code}`);
+          const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
+          assert(r.mbps > 0 && r.seconds > 0, `mbps ${r.mbps}, seconds ${r.seconds}`);
+          // The client has exited; the server's conn ends at its EOF.
+          while (srv.serving() > 0) await sleep(5);
+          // 1 MiB / 10 in whole 64 KiB chunks: two.
+          assertEquals(srv.echoed(), (1 << 20) + 2 * (64 << 10));
+          assertEquals(srv.accepted(), 1);
+        } finally {
+          await srv.close();
+        }
+      }),
+  });
 }

@@ -1,7 +1,8 @@
 // Load clients on Go's net for bench/compare.ts; each prints one JSON line.
 //
 //	client pingpong ADDR COUNT      32-byte ping-pong: {"p50":µs,"p99":µs}
-//	client bulk ADDR BYTES          64 KiB writes, concurrent read-back: {"mbps":..,"seconds":..}
+//	client bulk ADDR BYTES          BYTES/10 warm-up, then BYTES measured, in 64 KiB writes
+//	                                with concurrent read-back: {"mbps":..,"seconds":..}
 //	client churn ADDR CONNS LOOPS   CONNS/10 warm-up conns, then CONNS measured, over LOOPS
 //	                                concurrent loops of dial, write 1 B, read 1 B, close:
 //	                                {"connsPerSec":..,"conns":..,"errors":..}
@@ -69,17 +70,12 @@ func pingpong(addr string, count int) {
 	emit(map[string]float64{"p50": q(0.5), "p99": q(0.99)})
 }
 
-func bulk(addr string, total int64) {
-	c, err := net.Dial("tcp", addr)
-	if err != nil {
-		die(err)
-	}
-	defer c.Close()
-	chunk := make([]byte, 64<<10)
+// echoBytes writes total bytes in 64 KiB chunks while reading them back and
+// returns the seconds taken.
+func echoBytes(c net.Conn, total int64, chunk, buf []byte) float64 {
 	t := time.Now()
 	done := make(chan error, 1)
 	go func() {
-		buf := make([]byte, 64<<10)
 		var got int64
 		for got < total {
 			n, err := c.Read(buf)
@@ -99,7 +95,22 @@ func bulk(addr string, total int64) {
 	if err := <-done; err != nil {
 		die(err)
 	}
-	secs := time.Since(t).Seconds()
+	return time.Since(t).Seconds()
+}
+
+// bulk echoes an unmeasured tenth (whole chunks) first, as churn's warm-up
+// conns, then total bytes measured.
+func bulk(addr string, total int64) {
+	c, err := net.Dial("tcp", addr)
+	if err != nil {
+		die(err)
+	}
+	defer c.Close()
+	chunk := make([]byte, 64<<10)
+	buf := make([]byte, 64<<10)
+	size := int64(len(chunk))
+	echoBytes(c, (total/10+size-1)/size*size, chunk, buf)
+	secs := echoBytes(c, total, chunk, buf)
 	emit(map[string]float64{"mbps": float64(total) / 1e6 / secs, "seconds": secs})
 }
 
