@@ -52,14 +52,15 @@ async function pingpong(count) {
 // Writes total bytes in 64 KiB chunks while reading them back; resolves the seconds taken.
 async function echoBytes(s, total, chunk) {
   const t = performance.now();
-  let onData;
+  let onData, onError;
   const done = new Promise((resolve, reject) => {
     let got = 0;
-    s.once("error", reject);
+    onError = reject;
     onData = (b) => {
       got += b.length;
       if (got >= total) resolve();
     };
+    s.on("error", onError);
     s.on("data", onData);
   });
   for (let sent = 0; sent < total; sent += chunk.length) {
@@ -67,6 +68,7 @@ async function echoBytes(s, total, chunk) {
   }
   await done;
   s.off("data", onData);
+  s.off("error", onError);
   return (performance.now() - t) / 1000;
 }
 
