@@ -39,6 +39,12 @@ const symbols = {
     nonblocking: true,
   },
   abs_offthread: { name: "abs", parameters: ["i32"], result: "i32", nonblocking: true },
+  // glibc 2.35+; absent from older ones, where the poller spins instead.
+  epoll_pwait2: {
+    parameters: ["i32", "buffer", "i32", "buffer", "pointer"],
+    result: "i32",
+    optional: true,
+  },
   eventfd: { parameters: ["u32", "i32"], result: "i32" },
   recvfrom: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "buffer"], result: "i32" },
   sendto: { parameters: ["i32", "buffer", "u32", "i32", "buffer", "u32"], result: "i32" },
@@ -213,6 +219,26 @@ export function epollCtl(epfd: number, op: number, fd: number, event: Uint8Array
 /** epoll_wait(2) on this thread; use a timeout of 0 (never blocks the event loop). */
 export function epollWait(epfd: number, events: Uint8Array, max: number, timeout: number): number {
   return ret(sym.epoll_wait(epfd, events, max, timeout));
+}
+
+// struct timespec as four little-endian words: seconds, then nanoseconds.
+const timespec = new Int32Array(4);
+const timespecBytes = new Uint8Array(timespec.buffer);
+
+/** Whether epoll_pwait2(2) (a nanosecond timeout) is available from libc. */
+export const haveEpollPwait2: boolean = sym.epoll_pwait2 !== null;
+
+/**
+ * epoll_pwait2(2) on this thread with a timeout in nanoseconds: it blocks
+ * the event loop for that long at most. -ENOSYS when libc lacks it.
+ */
+export function epollPwait2(epfd: number, events: Uint8Array, max: number, ns: number): number {
+  const f = sym.epoll_pwait2;
+  if (f === null) return -38; // ENOSYS
+  const t = Math.min(Math.max(0, Math.floor(ns)), 0x7fffffff * 1e9);
+  timespec[0] = Math.floor(t / 1e9);
+  timespec[2] = t % 1e9;
+  return ret(f(epfd, events, max, timespecBytes, null));
 }
 
 /**

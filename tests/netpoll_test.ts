@@ -1,12 +1,13 @@
 // The poller with an injected clock: deadlines expire when the clock says
 // so, not when wall time passes.
 import { assert, assertEquals } from "@std/assert";
-import { AF_INET, SOCK_STREAM } from "../ffi/constants.ts";
+import { AF_INET, EPOLL_CLOEXEC, SOCK_STREAM } from "../ffi/constants.ts";
+import * as libc from "../ffi/libc.ts";
 import { FD, sysSocket } from "../src/poll/fd.ts";
 import { ErrDeadlineExceeded } from "../src/poll/errors.ts";
 import { Poller } from "../src/runtime/netpoll.ts";
-import { Listen } from "../mod.ts";
-import { bounded, sleep } from "./_util.ts";
+import { type Conn, defaultPoller, Dial, Listen, OpError } from "../mod.ts";
+import { bounded, echoUntilClosed, readFull, sleep } from "./_util.ts";
 
 class FakeClock {
   t = 1_000_000;
@@ -73,5 +74,91 @@ Deno.test("yields resolve while the loop runs and after it stops, and leave noth
       await poller.idle();
     } finally {
       fd.Close();
+    }
+  }));
+
+Deno.test("epoll_pwait2 waits on this thread up to its nanosecond timeout", () => {
+  const epfd = libc.epollCreate1(EPOLL_CLOEXEC);
+  assert(epfd >= 0);
+  try {
+    const buf = new Uint8Array(12 * 4);
+    const t = performance.now();
+    const r = libc.epollPwait2(epfd, buf, 4, 5e6);
+    const ms = performance.now() - t;
+    if (!libc.haveEpollPwait2) {
+      // Without it in libc the call reports ENOSYS and the poller keeps polling.
+      assertEquals(r, -38);
+      return;
+    }
+    assertEquals(r, 0);
+    assert(ms >= 4.5 && ms < 200, `waited ${ms} ms for 5 ms`);
+    // Whole seconds and nanoseconds go in separate words of the timespec.
+    const t2 = performance.now();
+    assertEquals(libc.epollPwait2(epfd, buf, 4, 1.002e9 - 1e9 + 1e6), 0);
+    assert(performance.now() - t2 < 200);
+  } finally {
+    libc.close(epfd);
+  }
+});
+
+Deno.test("with many active conns the spin waits in the kernel, and echoes and deadlines still work", () =>
+  bounded(15000, async () => {
+    const saved = [defaultPoller.blockActive, defaultPoller.spinMs, defaultPoller.maxSpinMs];
+    defaultPoller.blockActive = 4;
+    // A window longer than an in-process batch takes to run, so that the
+    // poller is still spinning when the traffic pauses.
+    defaultPoller.spinMs = defaultPoller.maxSpinMs = 5;
+    const ln = await Listen("tcp", "127.0.0.1:0");
+    const conns: Conn[] = [];
+    try {
+      const served = (async () => {
+        for (let i = 0; i < 17; i++) {
+          const c = await ln.Accept();
+          conns.push(c);
+          echoUntilClosed(c).catch(() => {});
+        }
+      })();
+      const clients = await Promise.all(
+        Array.from({ length: 17 }, () => Dial("tcp", ln.Addr().String())),
+      );
+      conns.push(...clients);
+      await served;
+      const blocks0 = defaultPoller.stats.blocks;
+      // One conn idles with a read deadline while 16 echo, pausing now and then.
+      const idle = clients[16];
+      idle.SetReadDeadline(new Date(Date.now() + 100));
+      const t = performance.now();
+      const timedOut = idle.Read(new Uint8Array(1)).then(() => -1, (e) => {
+        assert(e instanceof OpError && e.Timeout(), `got ${e}`);
+        return performance.now() - t;
+      });
+      await Promise.all(
+        clients.slice(0, 16).map(async (c, k) => {
+          const msg = new Uint8Array(64).fill(k);
+          const got = new Uint8Array(64);
+          for (let i = 0; i < 30; i++) {
+            msg[0] = i;
+            await c.Write(msg);
+            await readFull(c, got);
+            assertEquals(got, msg);
+            // A gap with every conn parked: the spin's empty polls, which
+            // the kernel waits replace.
+            if (i % 3 === 0) await sleep(1);
+          }
+        }),
+      );
+      const late = await timedOut;
+      assert(late >= 95 && late < 400, `deadline fired after ${late} ms`);
+      if (libc.haveEpollPwait2) {
+        assert(
+          defaultPoller.stats.blocks > blocks0,
+          `no kernel waits with 16 active conns: ${JSON.stringify(defaultPoller.stats)}`,
+        );
+      }
+    } finally {
+      for (const c of conns) c.Close();
+      ln.Close();
+      [defaultPoller.blockActive, defaultPoller.spinMs, defaultPoller.maxSpinMs] = saved;
+      await defaultPoller.idle();
     }
   }));

@@ -4,7 +4,14 @@
 //          --preload bench/servers/knobs.ts ... main.ts
 import { defaultPoller } from "../../mod.ts";
 
-const KNOBS = ["spinMs", "maxSpinMs", "yieldEveryMs", "settleTurns"] as const;
+const KNOBS = [
+  "spinMs",
+  "maxSpinMs",
+  "yieldEveryMs",
+  "settleTurns",
+  "blockActive",
+  "blockAfterPolls",
+] as const;
 type Knob = typeof KNOBS[number];
 
 const spec = Deno.env.get("NETPOLL_KNOBS") ?? "";

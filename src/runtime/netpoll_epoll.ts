@@ -19,6 +19,8 @@ import {
 } from "../../ffi/constants.ts";
 import * as libc from "../../ffi/libc.ts";
 
+const ENOSYS = 38;
+
 /** Size of a packed struct epoll_event on x86_64 (u32 events, u64 data). */
 const EVENT_SIZE = 12;
 
@@ -99,6 +101,16 @@ export class Epoll {
   /** Polls without blocking; returns the number of events in buf. */
   poll(buf: EventBuffer): number {
     return libc.epollWait(this.#epfd, buf.bytes, MAX_EVENTS, 0);
+  }
+
+  /** Whether block() can wait here: libc has epoll_pwait2 and the kernel took it. */
+  canBlock: boolean = libc.haveEpollPwait2;
+
+  /** Waits on this thread up to ns nanoseconds; returns the number of events in buf. */
+  block(buf: EventBuffer, ns: number): number {
+    const r = libc.epollPwait2(this.#epfd, buf.bytes, MAX_EVENTS, ns);
+    if (r === -ENOSYS) this.canBlock = false; // a kernel before 5.11, or a sandbox without it
+    return r;
   }
 
   /** Waits on a worker thread up to timeout ms (-1: forever); keep buf alive until it settles. */
