@@ -65,7 +65,11 @@ export { type DenoReader, type Reader, TCPAddr, TCPConn, TCPListener } from "./s
 export { InetAddr } from "./src/net/ipsock_posix.ts";
 export { Buffers, type BuffersWriter, type Writer } from "./src/net/writev.ts";
 export { File, OpenFile } from "./src/poll/file.ts";
-export { type PollerControl, pollerControl as defaultPoller } from "./src/runtime/control.ts";
+export {
+  type PollerControl,
+  pollerControl as defaultPoller,
+  type PollerStats,
+} from "./src/runtime/control.ts";
 export { type RawConn, rawConn } from "./src/net/rawconn.ts";
 export {
   DefaultResolver,

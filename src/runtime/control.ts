@@ -5,7 +5,9 @@
  * @module
  */
 
-import { defaultPoller } from "./netpoll.ts";
+import { defaultPoller, type PollerStats } from "./netpoll.ts";
+
+export type { PollerStats };
 
 /** The poller's tuning knobs, counters and idle signal. */
 export interface PollerControl {
@@ -41,17 +43,8 @@ export interface PollerControl {
   blockActive: number;
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls: number;
-  /**
-   * Counters: non-blocking polls, waits in the kernel on the main thread
-   * (blockActive), thread waits, events dispatched, yields to Deno.
-   */
-  readonly stats: {
-    polls: number;
-    blocks: number;
-    waits: number;
-    events: number;
-    yields: number;
-  };
+  /** Counters: polls, kernel waits on the main thread, thread waits, events, yields. */
+  readonly stats: PollerStats;
   /**
    * Resolves once the poller's loop has stopped and holds no pending
    * operation. Tests run with Deno's op sanitizer await it before they

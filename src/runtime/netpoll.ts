@@ -354,6 +354,20 @@ export interface PollerOptions {
   blockAfterPolls?: number;
 }
 
+/** The poller's counters, for profiling. */
+export interface PollerStats {
+  /** Non-blocking polls. */
+  polls: number;
+  /** Waits in the kernel on the main thread, up to the rest of the spin window (blockActive). */
+  blocks: number;
+  /** Waits on a worker thread, when nothing happened for a whole spin window. */
+  waits: number;
+  /** Events dispatched. */
+  events: number;
+  /** Turns given to Deno's event loop. */
+  yields: number;
+}
+
 /**
  * The loop's microtask turn: awaiting an already settled native promise
  * skips the wrapper promise that `await undefined` makes (measured: 51 ns
@@ -425,14 +439,8 @@ export class Poller {
   /** When Deno's event loop last got a turn (wall ms); kept across loop runs. */
   #lastYield = performance.now();
   #opsSinceCheck = 0;
-  /** Counters for profiling: non-blocking polls, kernel waits on this thread, thread waits, events, yields. */
-  readonly stats: {
-    polls: number;
-    blocks: number;
-    waits: number;
-    events: number;
-    yields: number;
-  } = {
+  /** Counters for profiling. */
+  readonly stats: PollerStats = {
     polls: 0,
     blocks: 0,
     waits: 0,
