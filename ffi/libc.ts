@@ -10,6 +10,7 @@
  * @module
  */
 
+import { ENOSYS } from "./errno.ts";
 import { SIZEOF_SOCKADDR_STORAGE } from "./sockaddr.ts";
 
 const symbols = {
@@ -234,7 +235,7 @@ export const haveEpollPwait2: boolean = sym.epoll_pwait2 !== null;
  */
 export function epollPwait2(epfd: number, events: Uint8Array, max: number, ns: number): number {
   const f = sym.epoll_pwait2;
-  if (f === null) return -38; // ENOSYS
+  if (f === null) return -ENOSYS.errno;
   const t = Math.min(Math.max(0, Math.floor(ns)), 0x7fffffff * 1e9);
   timespec[0] = Math.floor(t / 1e9);
   timespec[2] = t % 1e9;

@@ -8,7 +8,7 @@
  */
 
 import { O_CLOEXEC, O_NONBLOCK, SPLICE_F_MOVE, SPLICE_F_NONBLOCK } from "../../ffi/constants.ts";
-import { EAGAIN, EINTR, EINVAL, errnoErr } from "../../ffi/errno.ts";
+import { EAGAIN, EINTR, EINVAL, ENOSYS, errnoErr } from "../../ffi/errno.ts";
 import * as libc from "../../ffi/libc.ts";
 import type { FD } from "./fd.ts";
 
@@ -102,7 +102,7 @@ export async function SendFile(dst: FD, src: number, remain: number): Promise<[n
       }
       if (n === eintr) continue;
       if (n < 0) {
-        if (written === 0 && (n === -EINVAL.errno || n === -38 /* ENOSYS */)) return [0, false];
+        if (written === 0 && (n === -EINVAL.errno || n === -ENOSYS.errno)) return [0, false];
         throw errnoErr(-n);
       }
       if (n === 0) break; // EOF

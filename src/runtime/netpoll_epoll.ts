@@ -17,9 +17,8 @@ import {
   EPOLLPRI,
   EPOLLRDHUP,
 } from "../../ffi/constants.ts";
+import { ENOSYS } from "../../ffi/errno.ts";
 import * as libc from "../../ffi/libc.ts";
-
-const ENOSYS = 38;
 
 /** Size of a packed struct epoll_event on x86_64 (u32 events, u64 data). */
 const EVENT_SIZE = 12;
@@ -109,7 +108,7 @@ export class Epoll {
   /** Waits on this thread up to ns nanoseconds; returns the number of events in buf. */
   block(buf: EventBuffer, ns: number): number {
     const r = libc.epollPwait2(this.#epfd, buf.bytes, MAX_EVENTS, ns);
-    if (r === -ENOSYS) this.canBlock = false; // a kernel before 5.11, or a sandbox without it
+    if (r === -ENOSYS.errno) this.canBlock = false; // a kernel before 5.11, or a sandbox without it
     return r;
   }
 
