@@ -1,5 +1,5 @@
-// The poller with an injected clock: deadlines expire when the clock says
-// so, not when wall time passes.
+// The poller: deadlines driven by an injected clock, yields, and the waits
+// in the kernel (epoll_pwait2) that replace the spin under many busy conns.
 import { assert, assertEquals } from "@std/assert";
 import { AF_INET, EPOLL_CLOEXEC, SOCK_STREAM } from "../ffi/constants.ts";
 import { ENOSYS } from "../ffi/errno.ts";
@@ -93,10 +93,6 @@ Deno.test("epoll_pwait2 waits on this thread up to its nanosecond timeout", () =
     }
     assertEquals(r, 0);
     assert(ms >= 4.5 && ms < 200, `waited ${ms} ms for 5 ms`);
-    // Whole seconds and nanoseconds go in separate words of the timespec.
-    const t2 = performance.now();
-    assertEquals(libc.epollPwait2(epfd, buf, 4, 1.002e9 - 1e9 + 1e6), 0);
-    assert(performance.now() - t2 < 200);
   } finally {
     libc.close(epfd);
   }

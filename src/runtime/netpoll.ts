@@ -662,9 +662,9 @@ export class Poller {
             this.#epoll.canBlock
           ) {
             for (let k = 0; k < this.settleTurns; k++) await settled;
-            let ns = (spin - (performance.now() - lastEvent)) * 1e6;
-            const untilYield = (this.#lastYield + this.yieldEveryMs - performance.now()) * 1e6;
-            if (untilYield < ns) ns = untilYield;
+            const at = performance.now();
+            // The rest of the window, but not past a yield that is due.
+            let ns = (Math.min(lastEvent + spin, this.#lastYield + this.yieldEveryMs) - at) * 1e6;
             if (this.timers.size > 0) {
               const d = this.timers.nextDelay(this.clock.now());
               if (d >= 0 && d * 1e6 < ns) ns = d * 1e6;
