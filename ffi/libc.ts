@@ -40,6 +40,7 @@ const symbols = {
     nonblocking: true,
   },
   abs_offthread: { name: "abs", parameters: ["i32"], result: "i32", nonblocking: true },
+  usleep_offthread: { name: "usleep", parameters: ["u32"], result: "i32", nonblocking: true },
   // glibc 2.35+; absent from older ones, where the poller spins instead.
   epoll_pwait2: {
     parameters: ["i32", "buffer", "i32", "buffer", "pointer"],
@@ -243,12 +244,14 @@ export function epollPwait2(epfd: number, events: Uint8Array, max: number, ns: n
 }
 
 /**
- * A call that does nothing on Deno's blocking thread pool. While it is out
- * Deno's event loop has nothing ready, so it parks and polls its own I/O:
- * the one kind of turn after which Deno's native sockets make progress.
+ * A call on Deno's blocking thread pool that does nothing, or sleeps us
+ * microseconds. While it is out Deno's event loop has nothing ready, so it
+ * parks and polls its own I/O: the one kind of turn after which Deno's
+ * native sockets make progress.
  */
-export function threadHop(): Promise<number> {
-  return sym.abs_offthread(0);
+export function threadHop(us = 0): Promise<number> {
+  // usleep takes less than a second; NaN and negatives mean no sleep.
+  return us > 0 ? sym.usleep_offthread(Math.min(Math.ceil(us), 999_999)) : sym.abs_offthread(0);
 }
 
 /**

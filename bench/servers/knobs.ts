@@ -11,6 +11,7 @@ const KNOBS = [
   "settleTurns",
   "blockActive",
   "blockAfterPolls",
+  "yieldWindowUs",
 ] as const;
 type Knob = typeof KNOBS[number];
 

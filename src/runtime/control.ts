@@ -43,6 +43,15 @@ export interface PollerControl {
   blockActive: number;
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls: number;
+  /**
+   * How long each yield leaves Deno's event loop to itself, in µs (default
+   * 50): the hop through Deno's thread pool sleeps this long, so the loop
+   * parks and polls its own sockets. With 0 (a bare hop) Deno's native
+   * sockets in a process pinned to one core stalled ~0.6 s at a time under
+   * ping-pong load; with 50, at most ~30 ms. 0 suits a process with no
+   * Deno-native I/O.
+   */
+  yieldWindowUs: number;
   /** Counters: polls, kernel waits on the main thread, thread waits, events, yields. */
   readonly stats: PollerStats;
   /**

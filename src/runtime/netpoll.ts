@@ -352,6 +352,14 @@ export interface PollerOptions {
   blockActive?: number;
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls?: number;
+  /**
+   * How long each yield leaves Deno's event loop to itself, in µs (default
+   * 50): the hop through Deno's thread pool sleeps this long. A hop that
+   * came back at once often found the loop not yet parked; it then polled
+   * its own I/O only every 61st turn (tokio's event interval), so Deno's
+   * native sockets stalled ~0.3–0.6 s at a time under load.
+   */
+  yieldWindowUs?: number;
 }
 
 /** The poller's counters, for profiling. */
@@ -391,10 +399,16 @@ const LOOP_WAITING = 2;
  * `setInterval(10 ms)` ran up to 58 ms late. The two at once left a tail
  * (round trips up to 96 ms: the hop often returned while the immediate's
  * JS still ran, so the loop never parked); one after the other, 6–10 ms at
- * the median and at most 40 ms. Nothing stays open once done.
+ * the median and at most 40 ms. But a hop that returns at once can still
+ * beat the loop to its park, and then Deno polls its I/O only every 61st
+ * turn: in a process pinned to one core a native round trip stalled
+ * 606–619 ms in each 1.5 s run under ping-pong load (`yieldWindowUs` 0).
+ * So the hop sleeps `us` on the worker (usleep: ~50 µs more of timer
+ * slack): the stalls fell to 27–32 ms at 50 µs, 27–54 ms at 20 µs. Nothing
+ * stays open once done.
  */
-function denoTurn(): Promise<unknown> {
-  return new Promise((resolve) => setImmediate(resolve)).then(() => threadHop());
+function denoTurn(us: number): Promise<unknown> {
+  return new Promise((resolve) => setImmediate(resolve)).then(() => threadHop(us));
 }
 
 /**
@@ -421,6 +435,8 @@ export class Poller {
   blockActive: number;
   /** Empty polls in a row after which such a spin waits in the kernel. */
   blockAfterPolls: number;
+  /** How long each yield leaves Deno's event loop to itself, µs. */
+  yieldWindowUs: number;
   readonly #epoll = new Epoll();
   readonly #table: (PollDesc | undefined)[] = [undefined];
   readonly #cache: PollDesc[] = [];
@@ -457,6 +473,7 @@ export class Poller {
     this.settleTurns = opts.settleTurns ?? 16;
     this.blockActive = opts.blockActive ?? 16;
     this.blockAfterPolls = opts.blockAfterPolls ?? 3;
+    this.yieldWindowUs = opts.yieldWindowUs ?? 50;
   }
 
   /** Number of registered descriptors. */
@@ -529,7 +546,7 @@ export class Poller {
 
   /** Gives Deno's event loop a turn (a macrotask). */
   async yield(): Promise<void> {
-    await denoTurn();
+    await denoTurn(this.yieldWindowUs);
     this.stats.yields++;
     this.#lastYield = performance.now();
   }
