@@ -17,7 +17,7 @@ import {
   EPOLLPRI,
   EPOLLRDHUP,
 } from "../../ffi/constants.ts";
-import { threadHop } from "../../ffi/libc.ts";
+import { monoNow, threadHop } from "../../ffi/libc.ts";
 import { Epoll, EventBuffer } from "./netpoll_epoll.ts";
 import { type Clock, systemClock, Timer, TimerHeap } from "./timers.ts";
 
@@ -320,7 +320,7 @@ function fireDeadline(t: Timer): void {
 
 /** Tuning knobs of the poller loop. */
 export interface PollerOptions {
-  /** Clock for deadlines (injectable for tests); defaults to performance.now. */
+  /** Clock for deadlines (injectable for tests); defaults to the system monotonic clock. */
   clock?: Clock;
   /** How long to keep polling without blocking after the last event, in ms (default 0.05). */
   spinMs?: number;
@@ -453,7 +453,7 @@ export class Poller {
   #open = 0;
   #idleWaiters: (() => void)[] = [];
   /** When Deno's event loop last got a turn (wall ms); kept across loop runs. */
-  #lastYield = performance.now();
+  #lastYield = monoNow();
   #opsSinceCheck = 0;
   /** Counters for profiling. */
   readonly stats: PollerStats = {
@@ -541,14 +541,14 @@ export class Poller {
    */
   yieldDue(): boolean {
     if ((++this.#opsSinceCheck & 63) !== 0) return false;
-    return performance.now() - this.#lastYield >= this.yieldEveryMs;
+    return monoNow() - this.#lastYield >= this.yieldEveryMs;
   }
 
   /** Gives Deno's event loop a turn (a macrotask). */
   async yield(): Promise<void> {
     await denoTurn(this.yieldWindowUs);
     this.stats.yields++;
-    this.#lastYield = performance.now();
+    this.#lastYield = monoNow();
   }
 
   /** Arms t for when, waking a blocking wait if t is now the earliest. */
@@ -619,8 +619,8 @@ export class Poller {
    */
   async #loop(): Promise<void> {
     this.#state = LOOP_RUNNING;
-    // Spin and yield timing is wall time; deadlines use the (injectable) clock.
-    let now = performance.now();
+    // Spin and yield timing is the real monotonic clock; deadlines use the (injectable) clock.
+    let now = monoNow();
     let lastEvent = now;
     try {
       // > 0: the next poll blocks up to this many ns (the rest of the spin window).
@@ -639,7 +639,7 @@ export class Poller {
           this.stats.polls++;
         }
         if (n > 0) this.#dispatch(this.#spinBuf, n);
-        now = performance.now();
+        now = monoNow();
         if (now - this.#epochStart >= 1) this.#nextEpoch(now, this.#active);
         if (n > 0) lastEvent = now;
         this.runTimers();
@@ -679,7 +679,7 @@ export class Poller {
             this.#epoll.canBlock
           ) {
             for (let k = 0; k < this.settleTurns; k++) await settled;
-            const at = performance.now();
+            const at = monoNow();
             // The rest of the window, but not past a yield that is due.
             let ns = (Math.min(lastEvent + spin, this.#lastYield + this.yieldEveryMs) - at) * 1e6;
             if (this.timers.size > 0) {
@@ -698,7 +698,7 @@ export class Poller {
         this.stats.waits++;
         const m = await this.#epoll.wait(this.#waitBuf, timeout);
         this.#state = LOOP_RUNNING;
-        const waited = performance.now() - now;
+        const waited = monoNow() - now;
         now += waited;
         // The traffic paused for a whole window: what was active is not.
         this.#nextEpoch(now, 0);

@@ -7,14 +7,16 @@
  * @module
  */
 
+import { monoNow } from "../../ffi/libc.ts";
+
 /** A monotonic clock in milliseconds; injectable for tests. */
 export interface Clock {
   /** Current time in ms. */
   now(): number;
 }
 
-/** The system monotonic clock (`performance.now()`). */
-export const systemClock: Clock = { now: (): number => performance.now() };
+/** The system monotonic clock (CLOCK_MONOTONIC, in ms). */
+export const systemClock: Clock = { now: monoNow };
 
 /** A timer: when it expires and what to call. Schedule it on a {@linkcode TimerHeap}. */
 export class Timer {
