@@ -1,6 +1,7 @@
 // The poller's manners: Deno's own timers keep their schedule while it
 // spins under load, and an idle server burns no CPU.
 import { assert } from "@std/assert";
+import { type Conn, Dial, Listen } from "../mod.ts";
 import { bounded, echoUntilClosed, pair } from "./_util.ts";
 
 /**
@@ -121,6 +122,42 @@ Deno.test("Deno's native sockets keep working while the poller spins under ping-
     // about once every 61 turns: round trips of 160-560 ms.
     assert(rtts.length >= 10, `only ${rtts.length} native round trips in 1.5 s`);
     assert(median < 60, `native round trips took ${median.toFixed(1)} ms (median) under load`);
+  }));
+
+Deno.test("an accept loop that never parks still lets Deno's timers run", () =>
+  bounded(15000, async () => {
+    // Every conn is in the backlog before the loop starts, so Accept never
+    // waits on the poller, and each accepted conn costs 0.5 ms of work:
+    // without a yield on that path the interval stayed silent for the
+    // whole loop.
+    const ln = await Listen("tcp", "127.0.0.1:0");
+    const clients: Conn[] = [];
+    const lateness: number[] = [];
+    let timer: ReturnType<typeof setInterval> | undefined;
+    try {
+      for (let i = 0; i < 400; i++) clients.push(await Dial("tcp", ln.Addr().String()));
+      let last = performance.now();
+      timer = setInterval(() => {
+        const now = performance.now();
+        lateness.push(now - last - 10);
+        last = now;
+      }, 10);
+      const start = performance.now();
+      for (let i = 0; i < 400; i++) {
+        const c = await ln.Accept();
+        const until = performance.now() + 0.5;
+        while (performance.now() < until) { /* the server's per-conn work */ }
+        c.Close();
+      }
+      const ms = performance.now() - start;
+      assert(lateness.length >= ms / 30, `${lateness.length} ticks in ${ms.toFixed(0)} ms`);
+      const worst = Math.max(...lateness);
+      assert(worst < 40, `10 ms ticks ran up to ${worst.toFixed(1)} ms late`);
+    } finally {
+      clearInterval(timer);
+      for (const c of clients) c.Close();
+      ln.Close();
+    }
   }));
 
 /** Whether taskset can pin a child here (util-linux, and more than one core to choose from). */

@@ -273,6 +273,8 @@ export class netFD implements ErrorMapper {
     if (connectDone(this.pfd.Connect(ra))) {
       signal?.throwIfAborted();
       this.init();
+      // A loop of dials that never park would starve Deno's event loop.
+      if (this.pfd.yieldDue()) await this.pfd.yield();
       return ra;
     }
     this.init();
@@ -281,6 +283,7 @@ export class netFD implements ErrorMapper {
     // a poller round trip, SO_ERROR and getpeername. EALREADY: still going.
     if (connectDone(this.pfd.Connect(ra))) {
       signal?.throwIfAborted();
+      if (this.pfd.yieldDue()) await this.pfd.yield();
       return ra;
     }
     if (deadline !== null) this.pfd.SetWriteDeadline(deadline);
