@@ -56,7 +56,7 @@ Deno.test("an injected clock drives deadline expiry deterministically", () =>
     }
   }));
 
-Deno.test("yields resolve while the loop runs and after it stops, and leave nothing pending", () =>
+Deno.test("yields resolve while the loop runs and after it stops, are shared, and leave nothing pending", () =>
   bounded(5000, async () => {
     const poller = new Poller({ yieldEveryMs: 0, spinMs: 1000, maxSpinMs: 1000 });
     const fd = new FD(sysSocket(AF_INET, SOCK_STREAM, 0), true, true, poller);
@@ -64,8 +64,15 @@ Deno.test("yields resolve while the loop runs and after it stops, and leave noth
     try {
       poller.parked(1); // the loop runs while anyone is parked
       while (poller.stats.yields === 0) await sleep(1);
+      // Callers while a yield is under way share it: one turn, not one each.
       const before = poller.stats.yields;
-      await Promise.all([poller.yield(), poller.yield()]);
+      const a = poller.yield();
+      assert(poller.yield() === a);
+      await a;
+      assert(poller.stats.yields >= before + 1);
+      const b = poller.yield();
+      assert(b !== a);
+      await b;
       assert(poller.stats.yields >= before + 2);
       // A yield still out when the loop stops resolves all the same, and
       // the op sanitizer sees no thread-pool hop left behind.

@@ -455,6 +455,8 @@ export class Poller {
   /** When Deno's event loop last got a turn (wall ms); kept across loop runs. */
   #lastYield = monoNow();
   #opsSinceCheck = 0;
+  /** The yield under way, shared by everyone who asks for one meanwhile. */
+  #yielding: Promise<void> | null = null;
   /** Counters for profiling. */
   readonly stats: PollerStats = {
     polls: 0,
@@ -545,11 +547,23 @@ export class Poller {
     return monoNow() - this.#lastYield >= this.yieldEveryMs;
   }
 
-  /** Gives Deno's event loop a turn (a macrotask). */
-  async yield(): Promise<void> {
-    await denoTurn(this.yieldWindowUs);
-    this.stats.yields++;
-    this.#lastYield = monoNow();
+  /**
+   * Gives Deno's event loop a turn (a macrotask). Callers while one is
+   * under way share it: each op that found a yield due would otherwise
+   * start its own immediate and its own hop through the thread pool.
+   */
+  yield(): Promise<void> {
+    return this.#yielding ??= this.#turn();
+  }
+
+  async #turn(): Promise<void> {
+    try {
+      await denoTurn(this.yieldWindowUs);
+      this.stats.yields++;
+      this.#lastYield = monoNow();
+    } finally {
+      this.#yielding = null;
+    }
   }
 
   /** Arms t for when, waking a blocking wait if t is now the earliest. */
