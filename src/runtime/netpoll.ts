@@ -452,7 +452,7 @@ export class Poller {
   #waitUntil = Infinity;
   #open = 0;
   #idleWaiters: (() => void)[] = [];
-  /** When Deno's event loop last got a turn (wall ms); kept across loop runs. */
+  /** When Deno's event loop last got a turn (monotonic ms); kept across loop runs. */
   #lastYield = monoNow();
   #opsSinceCheck = 0;
   /** The yield under way, shared by everyone who asks for one meanwhile. */
