@@ -93,13 +93,9 @@ export class conn implements Conn {
   readonly fd: netFD;
 
   /**
-
    * Wraps a connected netFD.
-
    *
-
    * @internal
-
    */
   constructor(fd: netFD) {
     this.fd = fd;

@@ -184,13 +184,9 @@ export class TCPListener implements Listener {
   #inherits: boolean | null = null;
 
   /**
-
    * Wraps a listening netFD; keepAlive as ListenConfig.KeepAlive (ms, 0 = 15 s, < 0 off).
-
    *
-
    * @internal
-
    */
   constructor(fd: netFD, keepAlive = 0) {
     this.fd = fd;
