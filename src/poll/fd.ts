@@ -278,9 +278,9 @@ export class FD extends FdMutex implements PollWaiter {
     return pd !== null && pd.poller.yieldDue();
   }
 
-  /** Gives Deno's event loop a turn (the poller's yield). */
+  /** Gives Deno's event loop a turn (the poller's yield); call it when yieldDue() said so. */
   yield(): Promise<void> {
-    return (this.#pd?.poller ?? otherPollers.get(this) ?? defaultPoller).yield();
+    return this.#pd!.poller.yield();
   }
 
   /** Fails at once when closing or past the deadline for this direction (Go's prepareRead/Write). */
