@@ -48,14 +48,22 @@ async function dualStackPort(
           const ln = await Listen(host === "[::1]" ? "tcp6" : "tcp4", `${host}:${port}`);
           // Accept and hold connections so the test can count them.
           const held: TCPConn[] = [];
+          let closed = false;
           (async () => {
             try {
-              for (;;) held.push(await ln.Accept() as TCPConn);
+              for (;;) {
+                const c = await ln.Accept() as TCPConn;
+                // An Accept that finished as close() ran hands its conn
+                // over a few microtasks later: close it here.
+                if (closed) c.Close();
+                else held.push(c);
+              }
             } catch {
               // Closed.
             }
           })();
           closers.push(() => {
+            closed = true;
             ln.Close();
             for (const c of held) c.Close();
           });

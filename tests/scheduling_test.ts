@@ -1,8 +1,9 @@
 // The poller's manners: Deno's own timers keep their schedule while it
 // spins under load, and an idle server burns no CPU.
 import { assert } from "@std/assert";
-import { type Conn, Dial, Listen } from "../mod.ts";
-import { bounded, echoUntilClosed, pair } from "./_util.ts";
+import { defaultPoller } from "../src/runtime/netpoll.ts";
+import { type Conn, Dial, ErrClosed, Is, Listen } from "../mod.ts";
+import { assertNoNewFds, bounded, echoUntilClosed, listFds, pair, sleep } from "./_util.ts";
 
 /**
  * How late a 10 ms interval runs while work() runs for ms: the 95th
@@ -98,6 +99,43 @@ Deno.test("an accept loop that never parks still lets Deno's timers run", () =>
       for (const c of clients) c.Close();
       ln.Close();
     }
+  }));
+
+Deno.test("an Accept whose turn to yield is due takes nothing off the backlog after Close", () =>
+  bounded(10000, async () => {
+    // The turn owed to Deno's loop comes before accept4, never between
+    // accept4 and the hand-over: a conn taken off the backlog while the
+    // caller is closing the listener would reach no one who still listens
+    // (the CI fd leak of session 16). The poller looks at the clock on every
+    // 8th check; with yieldEveryMs 0 that check always finds a yield due,
+    // and the checks before it are spent here so that it is Accept's. Such
+    // an Accept started right before Close must yield first and then fail
+    // with ErrClosed.
+    const saved = defaultPoller.yieldEveryMs;
+    defaultPoller.yieldEveryMs = 0;
+    const before = listFds();
+    try {
+      for (let i = 0; i < 4; i++) {
+        const ln = await Listen("tcp", "127.0.0.1:0");
+        const client = await Dial("tcp", ln.Addr().String());
+        for (let n = 0; !defaultPoller.yieldDue(); n++) assert(n < 8, "no yield due in 8 checks");
+        for (let n = 0; n < 7; n++) defaultPoller.yieldDue();
+        const accepting = ln.Accept();
+        ln.Close();
+        try {
+          (await accepting).Close();
+          throw new Error("the Accept took its conn off the backlog before its yield");
+        } catch (err) {
+          assert(Is(err, ErrClosed), String(err));
+        } finally {
+          client.Close();
+        }
+      }
+    } finally {
+      defaultPoller.yieldEveryMs = saved;
+    }
+    await sleep(20);
+    assertNoNewFds(before);
   }));
 
 /** Whether taskset can pin a child here (util-linux, and more than one core to choose from). */

@@ -576,6 +576,10 @@ export class FD extends FdMutex implements PollWaiter {
    * the new fd and the peer's address.
    */
   async Accept(): Promise<[number, RawSockaddr]> {
+    // The turn owed to Deno's loop is taken before accept4, not after: an
+    // accepted fd must reach the caller at once, or a Close during the
+    // yield would strand it in a conn no one holds any more.
+    if (this.yieldDue()) await this.yield();
     const locked = this.#lock(true);
     if (locked !== undefined) await locked;
     try {
@@ -598,7 +602,6 @@ export class FD extends FdMutex implements PollWaiter {
       }
     } finally {
       this.#unlock(true);
-      if (this.yieldDue()) await this.yield();
     }
   }
 
