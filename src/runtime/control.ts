@@ -57,7 +57,8 @@ export interface PollerControl {
   /**
    * Resolves once the poller's loop has stopped and holds no pending
    * operation. Tests run with Deno's op sanitizer await it before they
-   * end: the thread wait needs a moment to notice nothing is parked.
+   * end: the thread wait needs a moment to notice nothing is parked, and a
+   * yield started by a background task needs its ~50 µs hop to finish.
    */
   idle(): Promise<void>;
 }

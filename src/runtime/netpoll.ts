@@ -528,12 +528,21 @@ export class Poller {
 
   /**
    * Resolves once the loop has stopped and holds no pending operation (as
-   * Go's net tests wait for goroutines to exit). Tests run with op
+   * Go's net tests wait for goroutines to exit): no thread wait, and no
+   * yield's hop through Deno's thread pool, which an op started by a
+   * background task (an accept loop) may still be in. Tests run with op
    * sanitizers await it before returning.
    */
-  idle(): Promise<void> {
-    if (this.#state === LOOP_IDLE) return Promise.resolve();
-    return new Promise((resolve) => this.#idleWaiters.push(resolve));
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.#yielding !== null) {
+        await this.#yielding.catch(() => {});
+      } else if (this.#state !== LOOP_IDLE) {
+        await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+      } else {
+        return;
+      }
+    }
   }
 
   /**
