@@ -71,6 +71,34 @@ const symbols = {
     nonblocking: true,
   },
   gai_strerror: { parameters: ["i32"], result: "pointer" },
+  // The calls made by number (see rawSyscalls), one symbol per shape.
+  sys_fd: { name: "syscall", parameters: ["i64", "i32"], result: "i32" },
+  sys_fd_buf_n: { name: "syscall", parameters: ["i64", "i32", "buffer", "u32"], result: "i32" },
+  sys_accept4: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "buffer", "i32"],
+    result: "i32",
+  },
+  sys_epoll_wait: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "i32", "i32"],
+    result: "i32",
+  },
+  sys_xfer: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "u32", "i32", "i64", "i64"],
+    result: "i32",
+  },
+  sys_recvfrom: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "u32", "i32", "buffer", "buffer"],
+    result: "i32",
+  },
+  sys_sendto: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "u32", "i32", "buffer", "u32"],
+    result: "i32",
+  },
 } as const;
 
 const lib = Deno.dlopen("libc.so.6", symbols);
@@ -84,6 +112,38 @@ export const libcSymbols: typeof sym = sym;
 const errnoView = new Int32Array(
   Deno.UnsafePointerView.getArrayBuffer(sym.__errno_location()!, 4),
 );
+
+/**
+ * Whether the calls an operation makes (recv, send, accept4, connect,
+ * close, epoll_wait and their kin) enter the kernel through syscall(3) by
+ * number, as Go's syscall package does, rather than through their glibc
+ * wrappers. Those are pthread cancellation points: around each call they
+ * enable and then disable asynchronous cancellation, two atomic
+ * read-modify-writes. Measured here (`taskset -c 0`, 9 rounds of 200k
+ * calls): a recv that finds nothing 358 against 423 ns, epoll_wait(…, 0)
+ * 235 against 311 ns. Nothing cancels Deno's threads. The numbers are
+ * x86_64's; elsewhere the wrappers stay. syscall(3) returns a long whose
+ * low 32 bits hold every result these calls give (lengths are capped at
+ * 0x7ffff000), and sets errno as the wrappers do. The unused address
+ * arguments of recvfrom and sendto go as 0n: a null "buffer" argument
+ * takes a slower FFI path (390 against 358 ns).
+ */
+export const rawSyscalls: boolean = Deno.build.arch === "x86_64";
+
+/** x86_64 system call numbers (arch/x86/entry/syscalls/syscall_64.tbl). */
+const SYS = {
+  read: 0n,
+  write: 1n,
+  close: 3n,
+  writev: 20n,
+  connect: 42n,
+  sendto: 44n,
+  recvfrom: 45n,
+  sendmsg: 46n,
+  recvmsg: 47n,
+  epoll_wait: 232n,
+  accept4: 288n,
+} as const;
 
 function ret(r: number): number {
   return r >= 0 ? r : -errnoView[0];
@@ -123,11 +183,13 @@ export function listen(fd: number, backlog: number): number {
 /** accept4(2); the peer's address is then {@linkcode lastSockaddr}. */
 export function accept4(fd: number, flags: number): number {
   nameLen[0] = nameBuf.byteLength;
+  if (rawSyscalls) return ret(sym.sys_accept4(SYS.accept4, fd, nameBuf, nameLenBytes, flags));
   return ret(sym.accept4(fd, nameBuf, nameLenBytes, flags));
 }
 
 /** connect(2) with an encoded sockaddr. */
 export function connect(fd: number, sa: Uint8Array, len: number): number {
+  if (rawSyscalls) return ret(sym.sys_fd_buf_n(SYS.connect, fd, sa, len));
   return ret(sym.connect(fd, sa, len));
 }
 
@@ -145,26 +207,31 @@ function len32(b: Uint8Array): number {
 
 /** recv(2) into b. */
 export function recv(fd: number, b: Uint8Array, flags: number): number {
+  if (rawSyscalls) return ret(sym.sys_xfer(SYS.recvfrom, fd, b, len32(b), flags, 0n, 0n));
   return ret(sym.recv(fd, b, len32(b), flags));
 }
 
 /** send(2) from b. */
 export function send(fd: number, b: Uint8Array, flags: number): number {
+  if (rawSyscalls) return ret(sym.sys_xfer(SYS.sendto, fd, b, len32(b), flags, 0n, 0n));
   return ret(sym.send(fd, b, len32(b), flags));
 }
 
 /** read(2) into b. */
 export function read(fd: number, b: Uint8Array): number {
+  if (rawSyscalls) return ret(sym.sys_fd_buf_n(SYS.read, fd, b, len32(b)));
   return ret(sym.read(fd, b, len32(b)));
 }
 
 /** write(2) from b. */
 export function write(fd: number, b: Uint8Array): number {
+  if (rawSyscalls) return ret(sym.sys_fd_buf_n(SYS.write, fd, b, len32(b)));
   return ret(sym.write(fd, b, len32(b)));
 }
 
 /** close(2). */
 export function close(fd: number): number {
+  if (rawSyscalls) return ret(sym.sys_fd(SYS.close, fd));
   return ret(sym.close(fd));
 }
 
@@ -221,6 +288,7 @@ export function epollCtl(epfd: number, op: number, fd: number, event: Uint8Array
 
 /** epoll_wait(2) on this thread; use a timeout of 0 (never blocks the event loop). */
 export function epollWait(epfd: number, events: Uint8Array, max: number, timeout: number): number {
+  if (rawSyscalls) return ret(sym.sys_epoll_wait(SYS.epoll_wait, epfd, events, max, timeout));
   return ret(sym.epoll_wait(epfd, events, max, timeout));
 }
 
@@ -292,6 +360,9 @@ export function eventfd(initval: number, flags: number): number {
 /** recvfrom(2); the sender's address is then {@linkcode lastSockaddr}. */
 export function recvfrom(fd: number, b: Uint8Array, flags: number): number {
   nameLen[0] = nameBuf.byteLength;
+  if (rawSyscalls) {
+    return ret(sym.sys_recvfrom(SYS.recvfrom, fd, b, len32(b), flags, nameBuf, nameLenBytes));
+  }
   return ret(sym.recvfrom(fd, b, len32(b), flags, nameBuf, nameLenBytes));
 }
 
@@ -303,6 +374,7 @@ export function sendto(
   sa: Uint8Array,
   len: number,
 ): number {
+  if (rawSyscalls) return ret(sym.sys_sendto(SYS.sendto, fd, b, len32(b), flags, sa, len));
   return ret(sym.sendto(fd, b, len32(b), flags, sa, len));
 }
 
@@ -341,7 +413,9 @@ function fillMsghdr(
  */
 export function recvmsg(fd: number, b: Uint8Array, oob: Uint8Array | null, flags: number): number {
   fillMsghdr(b, oob, nameBuf, nameBuf.byteLength);
-  const r = ret(sym.recvmsg(fd, msg, flags));
+  const r = ret(
+    rawSyscalls ? sym.sys_fd_buf_n(SYS.recvmsg, fd, msg, flags) : sym.recvmsg(fd, msg, flags),
+  );
   nameLen[0] = msgView.getUint32(8, true);
   return r;
 }
@@ -361,6 +435,7 @@ export function sendmsg(
   flags: number,
 ): number {
   fillMsghdr(b, oob, sa, len);
+  if (rawSyscalls) return ret(sym.sys_fd_buf_n(SYS.sendmsg, fd, msg, flags));
   return ret(sym.sendmsg(fd, msg, flags));
 }
 
@@ -376,6 +451,7 @@ export function writev(fd: number, bufs: Uint8Array[]): number {
     iovsView.setBigUint64(i * 16, ptr(bufs[i]), true);
     iovsView.setBigUint64(i * 16 + 8, BigInt(bufs[i].byteLength), true);
   }
+  if (rawSyscalls) return ret(sym.sys_fd_buf_n(SYS.writev, fd, iovs, n));
   return ret(sym.writev(fd, iovs, n));
 }
 
