@@ -38,6 +38,11 @@
 // bench/servers/knobs.ts), interleaved with the rest, e.g.
 // --tuned yieldEveryMs=10 --impls netpoll,tuned,deno.
 //
+// --base DIR adds a "base" column: netpoll (server and client) from another
+// checkout of this repository, interleaved with the rest, to measure a code
+// change against the code before it, e.g.
+// git worktree add /tmp/base HEAD~1; ... --base /tmp/base --impls netpoll,base,deno.
+//
 // Missing peers (wrk, node, go, cc) are reported as "missing", never faked.
 // Every child process is started here and killed by its PID, also on error.
 
@@ -72,15 +77,17 @@ const ALL_WORKLOADS = [
   "idle",
 ] as const;
 type Workload = typeof ALL_WORKLOADS[number];
-const ALL_IMPLS = ["netpoll", "deno", "node", "go", "c", "tuned"] as const;
+const ALL_IMPLS = ["netpoll", "deno", "node", "go", "c", "tuned", "base"] as const;
 type Impl = typeof ALL_IMPLS[number];
 const tuned = flag("--tuned", "");
+const baseDir = flag("--base", "").replace(/\/*$/, "");
 const workloads = flag("--only", ALL_WORKLOADS.join(",")).split(",") as Workload[];
 const impls = flag(
   "--impls",
-  ALL_IMPLS.filter((i) => i !== "tuned" || tuned).join(","),
+  ALL_IMPLS.filter((i) => (i !== "tuned" || tuned) && (i !== "base" || baseDir)).join(","),
 ).split(",") as Impl[];
 if (impls.includes("tuned") && !tuned) throw new Error("--impls tuned needs --tuned K=V,...");
+if (impls.includes("base") && !baseDir) throw new Error("--impls base needs --base DIR");
 // Only the tuned commands preload bench/servers/knobs.ts, which reads this.
 if (tuned) Deno.env.set("NETPOLL_KNOBS", tuned);
 for (const w of workloads) {
@@ -397,6 +404,14 @@ const defs: Record<Impl, ImplDef> = {
         addr,
         arg,
       ]),
+  },
+  base: {
+    available: () => baseDir ? null : "no --base",
+    http: denoRun(NETPOLL, `${baseDir}/examples/http_hello.ts`, ["0"]),
+    echo: denoRun(NETPOLL, `${baseDir}/examples/echo_server.ts`, ["0"]),
+    idle: denoRun([...NETPOLL, ...GC], `${baseDir}/bench/servers/netpoll_idle.ts`, ["0"]),
+    client: (mode, addr, arg) =>
+      denoRun(["-A"], `${baseDir}/bench/clients/deno_client.ts`, [mode, "netpoll", addr, arg]),
   },
   c: {
     available: ccReady,
@@ -898,6 +913,8 @@ function implLabel(i: Impl): string {
     ? "C epoll floor"
     : i === "tuned"
     ? `netpoll ${tuned}`
+    : i === "base"
+    ? `netpoll @ ${baseDir}`
     : i;
 }
 
@@ -961,7 +978,7 @@ const summary =
   } ` +
   `wrk=${haveWrk ? "yes" : "missing"} node=${haveNode ? "yes" : "missing"} ` +
   `go=${goReady() ?? "yes (GOMAXPROCS=1)"} cc=${ccReady() ?? "yes"}` +
-  `${tuned ? ` tuned=${tuned}` : ""} ` +
+  `${tuned ? ` tuned=${tuned}` : ""}${baseDir ? ` base=${baseDir}` : ""} ` +
   `nofile=${lim.soft}/${lim.hard}`;
 console.log(summary);
 console.log(lines.join("\n"));
@@ -1011,6 +1028,7 @@ await Deno.writeTextFile(
         workloads,
         impls,
         tuned,
+        base: baseDir,
       },
       environment: { ...versions, taskset, nofile: lim },
       metrics: shown.map((m) => ({ key: m.key, label: m.label, higherBetter: m.higherBetter })),
@@ -1053,6 +1071,7 @@ function chart(ms: Metric[]): string {
     go: "#4895ef",
     c: "#6c757d",
     tuned: "#e76f51",
+    base: "#a8dadc",
   };
   const score = (m: Metric, i: Impl) => {
     const v = medians[i]?.[m.key];
