@@ -33,8 +33,31 @@ Deno.bench("ip: ParseIP of an IPv4 literal", () => {
 // FFI call plus the cheapest syscall path and the errno read.
 const sock = libc.socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 const small = new Uint8Array(16);
-Deno.bench("ffi: recv on an unconnected socket (call + syscall + errno)", () => {
+Deno.bench("ffi: recv on an unconnected socket (call + syscall + errno)", {
+  group: "recv",
+  baseline: true,
+}, () => {
   libc.recv(sock, small, 0);
+});
+
+// The same call through glibc's recv(), a cancellation point: what
+// libc.recv cost before it went by number (ffi/libc.ts rawSyscalls).
+const wrappers = libc.libcSymbols;
+Deno.bench("ffi: the same recv through glibc's wrapper", { group: "recv" }, () => {
+  wrappers.recv(sock, small, small.byteLength, 0);
+});
+
+const epfd = libc.epollCreate1(0);
+const events = new Uint8Array(12 * 128);
+Deno.bench("ffi: epoll_wait(…, 0) on an empty epoll (the spin's poll)", {
+  group: "epoll_wait",
+  baseline: true,
+}, () => {
+  libc.epollWait(epfd, events, 128, 0);
+});
+
+Deno.bench("ffi: the same epoll_wait through glibc's wrapper", { group: "epoll_wait" }, () => {
+  wrappers.epoll_wait(epfd, events, 128, 0);
 });
 
 const ln = await Listen("tcp", "127.0.0.1:0");
@@ -83,5 +106,6 @@ globalThis.addEventListener("unload", () => {
   server.Close();
   ln.Close();
   libc.close(sock);
+  libc.close(epfd);
   void echo;
 });
