@@ -39,7 +39,12 @@ const symbols = {
     result: "i32",
     nonblocking: true,
   },
-  abs_offthread: { name: "abs", parameters: ["i32"], result: "i32", nonblocking: true },
+  sched_yield_offthread: {
+    name: "sched_yield",
+    parameters: [],
+    result: "i32",
+    nonblocking: true,
+  },
   usleep_offthread: { name: "usleep", parameters: ["u32"], result: "i32", nonblocking: true },
   // glibc 2.35+; absent from older ones, where the poller spins instead.
   epoll_pwait2: {
@@ -313,14 +318,18 @@ export function epollPwait2(epfd: number, events: Uint8Array, max: number, ns: n
 }
 
 /**
- * A call on Deno's blocking thread pool that does nothing, or sleeps us
- * microseconds. While it is out Deno's event loop has nothing ready, so it
- * parks and polls its own I/O: the one kind of turn after which Deno's
- * native sockets make progress.
+ * A call on Deno's blocking thread pool that gives up the worker's CPU
+ * (sched_yield), or sleeps us microseconds. While it is out Deno's event
+ * loop has nothing ready, so it parks and polls its own I/O: the one kind
+ * of turn after which Deno's native sockets make progress. On a core the
+ * worker shares with the event loop, sched_yield hands the core back to
+ * the loop until it parks.
  */
 export function threadHop(us = 0): Promise<number> {
   // usleep takes less than a second; NaN and negatives mean no sleep.
-  return us > 0 ? sym.usleep_offthread(Math.min(Math.ceil(us), 999_999)) : sym.abs_offthread(0);
+  return us > 0
+    ? sym.usleep_offthread(Math.min(Math.ceil(us), 999_999))
+    : sym.sched_yield_offthread();
 }
 
 /**

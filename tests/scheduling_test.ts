@@ -147,35 +147,41 @@ function canPin(): boolean {
   }
 }
 
-Deno.test("Deno's native sockets keep working while the poller spins under ping-pong load", () =>
-  bounded(20000, async () => {
-    // A child runs a netpoll ping-pong pair and a Deno-native echo pair
-    // for 1.5 s, pinned to one core as a one-core container would run it
-    // (unpinned where taskset is missing). Yields that only gave Deno a
-    // macrotask left it polling its own I/O about once every 61 turns
-    // (round trips of 160-560 ms); a hop that came back at once often beat
-    // its park the same way, and on one core native round trips stalled
-    // ~0.6 s (yieldWindowUs 0).
-    const args = [
-      "run",
-      "--allow-ffi",
-      "--allow-read",
-      "--allow-net",
-      "tests/fixtures/native_under_load.ts",
-      "1500",
-    ];
-    const cmd = canPin()
-      ? new Deno.Command("taskset", { args: ["-c", "0", Deno.execPath(), ...args] })
-      : new Deno.Command(Deno.execPath(), { args });
-    const out = await cmd.output();
-    const text = new TextDecoder().decode(out.stdout);
-    assert(out.success, `fixture failed: ${new TextDecoder().decode(out.stderr)}`);
-    const r = JSON.parse(text) as { n: number; p50: number; p99: number; max: number };
-    const summary = `p50 ${r.p50.toFixed(1)}, p99 ${r.p99.toFixed(1)}, max ${r.max.toFixed(1)} ms`;
-    assert(r.n >= 50, `only ${r.n} native round trips in 1.5 s (${summary})`);
-    assert(r.p50 < 60, `native round trips took ${summary} under load`);
-    assert(r.max < 200, `a native round trip stalled: ${summary}`);
-  }));
+// The hop of each yield (yieldWindowUs): the default sched_yield, and a sleep.
+for (const [name, windowUs] of [["a sched_yield hop", "0"], ["a 50 µs hop", "50"]]) {
+  Deno.test(`Deno's native sockets keep working while the poller spins under ping-pong load (${name})`, () =>
+    bounded(20000, async () => {
+      // A child runs a netpoll ping-pong pair and a Deno-native echo pair
+      // for 1.5 s, pinned to one core as a one-core container would run it
+      // (unpinned where taskset is missing). Yields that only gave Deno a
+      // macrotask left it polling its own I/O about once every 61 turns
+      // (round trips of 160-560 ms); a hop whose worker came back at once
+      // (abs(0), or 12-50 µs of computing) often beat its park the same
+      // way, and on one core native round trips stalled ~0.6 s.
+      const args = [
+        "run",
+        "--allow-ffi",
+        "--allow-read",
+        "--allow-net",
+        "tests/fixtures/native_under_load.ts",
+        "1500",
+        windowUs,
+      ];
+      const cmd = canPin()
+        ? new Deno.Command("taskset", { args: ["-c", "0", Deno.execPath(), ...args] })
+        : new Deno.Command(Deno.execPath(), { args });
+      const out = await cmd.output();
+      const text = new TextDecoder().decode(out.stdout);
+      assert(out.success, `fixture failed: ${new TextDecoder().decode(out.stderr)}`);
+      const r = JSON.parse(text) as { n: number; p50: number; p99: number; max: number };
+      const summary = `p50 ${r.p50.toFixed(1)}, p99 ${r.p99.toFixed(1)}, max ${
+        r.max.toFixed(1)
+      } ms`;
+      assert(r.n >= 50, `only ${r.n} native round trips in 1.5 s (${summary})`);
+      assert(r.p50 < 60, `native round trips took ${summary} under load`);
+      assert(r.max < 200, `a native round trip stalled: ${summary}`);
+    }));
+}
 
 Deno.test("an idle server uses no CPU over 3 s", () =>
   bounded(15000, async () => {

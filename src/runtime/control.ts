@@ -45,11 +45,10 @@ export interface PollerControl {
   blockAfterPolls: number;
   /**
    * How long each yield leaves Deno's event loop to itself, in µs (default
-   * 50): the hop through Deno's thread pool sleeps this long, so the loop
-   * parks and polls its own sockets. With 0 (a bare hop) Deno's native
-   * sockets in a process pinned to one core stalled ~0.6 s at a time under
-   * ping-pong load; with 50, at most ~30 ms. 0 suits a process with no
-   * Deno-native I/O.
+   * 0): above 0 the hop through Deno's thread pool sleeps this long; at 0
+   * the worker gives up its CPU (sched_yield), so the loop parks and polls
+   * its own sockets before the hop returns. A sleep costs more on a busy
+   * VM, where an idle CPU that halts can take milliseconds to resume.
    */
   yieldWindowUs: number;
   /** Counters: polls, kernel waits on the main thread, thread waits, events, yields. */

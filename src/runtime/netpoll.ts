@@ -354,10 +354,12 @@ export interface PollerOptions {
   blockAfterPolls?: number;
   /**
    * How long each yield leaves Deno's event loop to itself, in µs (default
-   * 50): the hop through Deno's thread pool sleeps this long. A hop that
-   * came back at once often found the loop not yet parked; it then polled
-   * its own I/O only every 61st turn (tokio's event interval), so Deno's
-   * native sockets stalled ~0.3–0.6 s at a time under load.
+   * 0): above 0 the hop through Deno's thread pool sleeps this long; at 0
+   * it gives up the worker's CPU (sched_yield) and returns. A sleep lets
+   * an idle CPU halt, and on a busy VM host a halted CPU took milliseconds
+   * to come back: after 2 ms of JS a yield with a 50 µs sleep took 143 µs
+   * at the median and 441 µs at p90 pinned to one core, 878 µs and 4.3 ms
+   * unpinned, against 46/92 µs and 122/877 µs with sched_yield.
    */
   yieldWindowUs?: number;
 }
@@ -402,10 +404,15 @@ const LOOP_WAITING = 2;
  * the median and at most 40 ms. But a hop that returns at once can still
  * beat the loop to its park, and then Deno polls its I/O only every 61st
  * turn: in a process pinned to one core a native round trip stalled
- * 606–619 ms in each 1.5 s run under ping-pong load (`yieldWindowUs` 0).
- * So the hop sleeps `us` on the worker (usleep: ~50 µs more of timer
- * slack): the stalls fell to 27–32 ms at 50 µs, 27–54 ms at 20 µs. Nothing
- * stays open once done.
+ * 606–619 ms in each 1.5 s run under ping-pong load when the worker did
+ * nothing (`abs(0)`), and also when it computed for 12–50 µs instead (a
+ * worker woken on the loop's core runs first, and finishes before the
+ * loop parks). A worker that sleeps (usleep: `us` > 0) or calls
+ * sched_yield lets the loop run on to its park first: the stalls fell to
+ * 24–35 ms with a 50 µs sleep and 41–52 ms with sched_yield, which also
+ * let 9,592–11,387 native round trips through in 1.5 s against 576–757
+ * (on two cores: 20–23 ms against 11–20 ms, 3,632–5,033 round trips
+ * against 3,648–6,421). Nothing stays open once done.
  */
 function denoTurn(us: number): Promise<unknown> {
   return new Promise((resolve) => setImmediate(resolve)).then(() => threadHop(us));
@@ -475,7 +482,7 @@ export class Poller {
     this.settleTurns = opts.settleTurns ?? 16;
     this.blockActive = opts.blockActive ?? 16;
     this.blockAfterPolls = opts.blockAfterPolls ?? 3;
-    this.yieldWindowUs = opts.yieldWindowUs ?? 50;
+    this.yieldWindowUs = opts.yieldWindowUs ?? 0;
   }
 
   /** Number of registered descriptors. */
