@@ -20,11 +20,11 @@ export interface PollerControl {
    * 5): how late Deno's timers and native ops (its own sockets, files,
    * fetch) may run while the poller spins under load. Each yield is a turn
    * of Deno's event loop (an immediate and a hop through its thread pool)
-   * that stalls the poller ~140–250 µs after 5 ms of spinning here. Those
-   * stalls make the slowest ping-pong round trips (10 cut the p99 from ~240
-   * to ~140 µs) and cost bulk transfers throughput (without yields: 1204
-   * against 1090 MB/s, `bench/compare.ts --tuned yieldEveryMs=100000`). A
-   * server that uses no Deno timers or native I/O can raise it.
+   * that stalled the poller ~140–250 µs after 5 ms of spinning when the hop
+   * slept 50 µs, and ~50–120 µs at the median with the default hop (see
+   * yieldWindowUs). Those stalls make the slowest ping-pong round trips
+   * and cost bulk transfers throughput. A server that uses no Deno timers
+   * or native I/O can raise it.
    */
   yieldEveryMs: number;
   /** Microtask turns given to woken waiters after a batch of events (default 16). */
@@ -57,7 +57,7 @@ export interface PollerControl {
    * Resolves once the poller's loop has stopped and holds no pending
    * operation. Tests run with Deno's op sanitizer await it before they
    * end: the thread wait needs a moment to notice nothing is parked, and a
-   * yield started by a background task needs its ~50 µs hop to finish.
+   * yield started by a background task needs its hop to finish.
    */
   idle(): Promise<void>;
 }
