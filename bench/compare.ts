@@ -6,7 +6,7 @@
 //
 // Usage: deno run -A bench/compare.ts [--rounds N] [--duration S]
 //          [--only http,pipeline,syscalls,pingpong,bulk,churn,idle] [--impls netpoll,deno,node,go,c]
-//          [--conns N] [--pings N] [--bulk-mib N] [--churn-conns N]
+//          [--conns N] [--pings N] [--bulk-mib N] [--churn-conns N] [--warmup SECONDS]
 //          [--client own|go] [--tuned K=V,...] [--json FILE] [--svg FILE]
 //
 // Workloads and metrics:
@@ -17,10 +17,16 @@
 //   pipeline  the same with 16 pipelined requests per write (bench/pipeline.lua)
 //   syscalls  the http workload for 2 s under `perf stat` on the syscall tracepoints (when
 //             perf has them): the server's syscalls per request, all and epoll waits
-//   pingpong  32-byte ping-pong over one connection, each impl's own client: p50/p99 RTT µs,
-//             and server CPU µs/ping (as for http, over the client's whole run)
-//   bulk      one connection, 1 GiB in 64 KiB writes read back concurrently, after an
-//             unmeasured 103 MiB (a tenth) on it: MB/s (1e6 B)
+//   pingpong  32-byte ping-pong over one connection, each impl's own client: p50/p99 RTT µs
+//             of 20,000 pings after --warmup seconds (default 3) of unmeasured ones, and
+//             server CPU µs/ping (as for http, over the client's whole run, warm-up pings
+//             included)
+//   bulk      one connection, 1 GiB in 64 KiB writes read back concurrently, after
+//             unmeasured 103 MiB blocks (a tenth) on it for at least --warmup seconds:
+//             MB/s (1e6 B). Both warm-ups are by time because V8 gives a function its
+//             optimizing tier (TurboFan) only after tens of thousands of calls, and
+//             each compile (up to tens of ms on the pinned core) would stall what is
+//             measured: a JIT-heavy client or server is then measured cold
 //   churn     dial, write 1 B, read 1 B, close, N times (default 10,000, after N/10
 //             unmeasured warm-up conns), each on a fresh server: conns/s over 4
 //             concurrent loops (throughput) and over 1 loop (sequential: each conn's
@@ -58,6 +64,7 @@ const conns = Number(flag("--conns", "10000"));
 const pings = Number(flag("--pings", "20000"));
 const bulkBytes = Number(flag("--bulk-mib", "1024")) * (1 << 20);
 const churnConns = Number(flag("--churn-conns", "10000"));
+const warmupSecs = Number(flag("--warmup", "3"));
 if (churnConns + Math.ceil(churnConns / 10) > 14_000) {
   console.error(
     `--churn-conns ${churnConns}: with its warm-up that passes the ~14,100 ports connect() takes ` +
@@ -666,12 +673,19 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
     case "pingpong":
       return await withServer(echoOf(impl), d.env, async (s) => {
         const cpu0 = cpuMicros(s.pid);
-        const r = await runClient(clientFor(impl)("pingpong", s.addr, String(pings)), 120_000);
-        return { p50: r.p50, p99: r.p99, cpuPerPing: (cpuMicros(s.pid) - cpu0) / pings };
+        const r = await runClient(
+          [...clientFor(impl)("pingpong", s.addr, String(pings)), String(warmupSecs)],
+          120_000,
+        );
+        const all = pings + (r.warm ?? 0);
+        return { p50: r.p50, p99: r.p99, cpuPerPing: (cpuMicros(s.pid) - cpu0) / all };
       });
     case "bulk":
       return await withServer(echoOf(impl), d.env, async (s) => {
-        const r = await runClient(clientFor(impl)("bulk", s.addr, String(bulkBytes)), 180_000);
+        const r = await runClient(
+          [...clientFor(impl)("bulk", s.addr, String(bulkBytes)), String(warmupSecs)],
+          180_000,
+        );
         return { mbps: r.mbps };
       });
     case "churn": {
@@ -972,7 +986,7 @@ const lim = nofile();
 const summary =
   `rounds=${rounds} duration=${duration}s conns=${conns} pings=${pings} bulk=${
     bulkBytes >> 20
-  }MiB ` +
+  }MiB warmup=${warmupSecs}s ` +
   `churn=${churnConns} client=${clientKind} taskset=${
     taskset ? "server core 0, load core 1" : "no"
   } ` +
@@ -1023,6 +1037,7 @@ await Deno.writeTextFile(
         conns,
         pings,
         bulkBytes,
+        warmupSecs,
         churnConns,
         client: clientKind,
         workloads,

@@ -1,9 +1,11 @@
 // Load clients for bench/compare.ts on netpoll (this library) or on Deno
 // native (Deno.connect); each prints one JSON line.
-// Usage: deno run -A bench/clients/deno_client.ts MODE netpoll|deno ADDR ARG [LOOPS]
-//   pingpong ADDR COUNT       32-byte ping-pong: {"p50":µs,"p99":µs}
-//   bulk ADDR BYTES           BYTES/10 warm-up, then BYTES measured, in 64 KiB writes
-//                             with concurrent read-back: {"mbps","seconds"}
+// Usage: deno run -A bench/clients/deno_client.ts MODE netpoll|deno ADDR ARG [LOOPS|WARMUP]
+//   pingpong ADDR COUNT [WARMUP]  unmeasured pings for WARMUP seconds (default 0), then
+//                             COUNT 32-byte pings: {"p50":µs,"p99":µs,"warm":pings}
+//   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
+//                             (default 0: one block), then BYTES measured, in 64 KiB
+//                             writes with concurrent read-back: {"mbps","seconds"}
 //   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
 //                             concurrent loops of dial, write 1 B, read 1 B, close:
 //                             {"connsPerSec","conns","errors"}
@@ -74,10 +76,18 @@ async function readFull(s: Stream, b: Uint8Array): Promise<void> {
   }
 }
 
-async function pingpong(count: number) {
+async function pingpong(count: number, warmupSecs: number) {
   const s = await connect();
   const msg = new Uint8Array(32).fill(7);
   const buf = new Uint8Array(32);
+  // Unmeasured pings first, for a time: V8 compiles the hot path with its
+  // optimizing tier (TurboFan) only after tens of thousands of calls, and on
+  // a pinned core each compile stalls the pings around it.
+  let warm = 0;
+  for (const end = performance.now() + warmupSecs * 1000; performance.now() < end; warm++) {
+    await s.write(msg);
+    await readFull(s, buf);
+  }
   const rtts: number[] = [];
   for (let i = 0; i < count; i++) {
     const t = performance.now();
@@ -88,7 +98,7 @@ async function pingpong(count: number) {
   s.close();
   rtts.sort((a, b) => a - b);
   const q = (p: number) => rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] * 1000;
-  return { p50: q(0.5), p99: q(0.99) };
+  return { p50: q(0.5), p99: q(0.99), warm };
 }
 
 /** Writes total bytes in 64 KiB chunks while reading them back; resolves the seconds taken. */
@@ -107,13 +117,14 @@ async function echoBytes(s: Stream, total: number, chunk: Uint8Array, buf: Uint8
   return (performance.now() - t) / 1000;
 }
 
-async function bulk(total: number) {
+async function bulk(total: number, warmupSecs: number) {
   const s = await connect();
   const chunk = new Uint8Array(64 << 10).fill(7);
   const buf = new Uint8Array(64 << 10);
-  // An unmeasured tenth first, as churn's warm-up conns: the rate of a
-  // running server, not of its first milliseconds (JIT tiers, buffer growth).
-  await echoBytes(s, warmBytes(total), chunk, buf);
+  // Unmeasured tenths first, for at least warmupSecs: the rate of a running
+  // server, not of its first seconds (JIT tiers, buffer growth).
+  const end = performance.now() + warmupSecs * 1000;
+  do await echoBytes(s, warmBytes(total), chunk, buf); while (performance.now() < end);
   const secs = await echoBytes(s, total, chunk, buf);
   s.close();
   return { mbps: total / 1e6 / secs, seconds: secs };
@@ -208,10 +219,11 @@ async function idle(n: number) {
   Deno.exit(0);
 }
 
+const warmupSecs = Number(loopsArg ?? "0");
 const result = mode === "pingpong"
-  ? await pingpong(num)
+  ? await pingpong(num, warmupSecs)
   : mode === "bulk"
-  ? await bulk(num)
+  ? await bulk(num, warmupSecs)
   : mode === "churn"
   ? await churn(num, Number(loopsArg ?? "4"))
   : mode === "idle"

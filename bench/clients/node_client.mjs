@@ -1,8 +1,10 @@
 // Load clients on node:net for bench/compare.ts; each prints one JSON line.
-// Usage: node bench/clients/node_client.mjs pingpong|bulk|churn ADDR ARG [LOOPS]
-//   pingpong ADDR COUNT       32-byte ping-pong: {"p50":µs,"p99":µs}
-//   bulk ADDR BYTES           BYTES/10 warm-up, then BYTES measured, in 64 KiB writes
-//                             with concurrent read-back: {"mbps","seconds"}
+// Usage: node bench/clients/node_client.mjs pingpong|bulk|churn ADDR ARG [LOOPS|WARMUP]
+//   pingpong ADDR COUNT [WARMUP]  unmeasured pings for WARMUP seconds (default 0), then
+//                             COUNT 32-byte pings: {"p50":µs,"p99":µs,"warm":pings}
+//   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
+//                             (default 0: one block), then BYTES measured, in 64 KiB
+//                             writes with concurrent read-back: {"mbps","seconds"}
 //   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
 //                             concurrent loops of dial, write 1 B, read 1 B, close:
 //                             {"connsPerSec","conns","errors"}
@@ -23,19 +25,23 @@ function connect() {
   });
 }
 
-async function pingpong(count) {
+async function pingpong(count, warmupSecs) {
   const s = await connect();
   const msg = Buffer.alloc(32, 7);
   const rtts = [];
   let got = 0;
   let t = 0;
+  // Unmeasured pings first, for a time, as the other clients (JIT tiers).
+  let warm = 0;
+  const warmEnd = performance.now() + warmupSecs * 1000;
   await new Promise((resolve, reject) => {
     s.on("error", reject);
     s.on("data", (b) => {
       got += b.length;
       if (got < 32) return;
       got -= 32;
-      rtts.push(performance.now() - t);
+      if (rtts.length === 0 && performance.now() < warmEnd) warm++;
+      else rtts.push(performance.now() - t);
       if (rtts.length === count) return resolve();
       t = performance.now();
       s.write(msg);
@@ -46,7 +52,7 @@ async function pingpong(count) {
   s.destroy();
   rtts.sort((a, b) => a - b);
   const q = (p) => rtts[Math.min(rtts.length - 1, Math.floor(p * rtts.length))] * 1000;
-  return { p50: q(0.5), p99: q(0.99) };
+  return { p50: q(0.5), p99: q(0.99), warm };
 }
 
 // Writes total bytes in 64 KiB chunks while reading them back; resolves the seconds taken.
@@ -72,11 +78,14 @@ async function echoBytes(s, total, chunk) {
   return (performance.now() - t) / 1000;
 }
 
-async function bulk(total) {
+async function bulk(total, warmupSecs) {
   const s = await connect();
   const chunk = Buffer.alloc(64 << 10, 7);
-  // An unmeasured tenth first (whole chunks), as churn's warm-up conns.
-  await echoBytes(s, Math.ceil(total / 10 / chunk.length) * chunk.length, chunk);
+  // Unmeasured tenths (whole chunks) first, for at least warmupSecs.
+  const end = performance.now() + warmupSecs * 1000;
+  do await echoBytes(s, Math.ceil(total / 10 / chunk.length) * chunk.length, chunk); while (
+    performance.now() < end
+  );
   const secs = await echoBytes(s, total, chunk);
   s.destroy();
   return { mbps: total / 1e6 / secs, seconds: secs };
@@ -121,10 +130,11 @@ async function churn(total, loops) {
   return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
 }
 
+const warmupSecs = Number(loopsArg ?? "0");
 const result = mode === "pingpong"
-  ? await pingpong(num)
+  ? await pingpong(num, warmupSecs)
   : mode === "bulk"
-  ? await bulk(num)
+  ? await bulk(num, warmupSecs)
   : mode === "churn"
   ? await churn(num, Number(loopsArg ?? "4"))
   : null;

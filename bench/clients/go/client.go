@@ -1,8 +1,10 @@
 // Load clients on Go's net for bench/compare.ts; each prints one JSON line.
 //
-//	client pingpong ADDR COUNT      32-byte ping-pong: {"p50":µs,"p99":µs}
-//	client bulk ADDR BYTES          BYTES/10 warm-up, then BYTES measured, in 64 KiB writes
-//	                                with concurrent read-back: {"mbps":..,"seconds":..}
+//	client pingpong ADDR COUNT [WARMUP]  unmeasured pings for WARMUP seconds (default 0),
+//	                                then COUNT 32-byte pings: {"p50":µs,"p99":µs,"warm":pings}
+//	client bulk ADDR BYTES [WARMUP] unmeasured BYTES/10 blocks for at least WARMUP seconds
+//	                                (default 0: one block), then BYTES measured, in 64 KiB
+//	                                writes with concurrent read-back: {"mbps":..,"seconds":..}
 //	client churn ADDR CONNS LOOPS   CONNS/10 warm-up conns, then CONNS measured, over LOOPS
 //	                                concurrent loops of dial, write 1 B, read 1 B, close:
 //	                                {"connsPerSec":..,"conns":..,"errors":..}
@@ -37,7 +39,7 @@ func emit(v interface{}) {
 	fmt.Println(string(b))
 }
 
-func pingpong(addr string, count int) {
+func pingpong(addr string, count int, warmup time.Duration) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		die(err)
@@ -48,6 +50,16 @@ func pingpong(addr string, count int) {
 		msg[i] = 7
 	}
 	buf := make([]byte, 32)
+	// Unmeasured pings first, for a time, as the JS clients (their JIT tiers).
+	warm := 0
+	for end := time.Now().Add(warmup); time.Now().Before(end); warm++ {
+		if _, err := c.Write(msg); err != nil {
+			die(err)
+		}
+		if _, err := io.ReadFull(c, buf); err != nil {
+			die(err)
+		}
+	}
 	rtts := make([]float64, 0, count)
 	for i := 0; i < count; i++ {
 		t := time.Now()
@@ -67,7 +79,7 @@ func pingpong(addr string, count int) {
 		}
 		return rtts[i]
 	}
-	emit(map[string]float64{"p50": q(0.5), "p99": q(0.99)})
+	emit(map[string]float64{"p50": q(0.5), "p99": q(0.99), "warm": float64(warm)})
 }
 
 // echoBytes writes total bytes in 64 KiB chunks while reading them back and
@@ -98,9 +110,9 @@ func echoBytes(c net.Conn, total int64, chunk, buf []byte) float64 {
 	return time.Since(t).Seconds()
 }
 
-// bulk echoes an unmeasured tenth (whole chunks) first, as churn's warm-up
-// conns, then total bytes measured.
-func bulk(addr string, total int64) {
+// bulk echoes unmeasured tenths (whole chunks) for at least warmup first,
+// then total bytes measured.
+func bulk(addr string, total int64, warmup time.Duration) {
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
 		die(err)
@@ -109,7 +121,12 @@ func bulk(addr string, total int64) {
 	chunk := make([]byte, 64<<10)
 	buf := make([]byte, 64<<10)
 	size := int64(len(chunk))
-	echoBytes(c, (total/10+size-1)/size*size, chunk, buf)
+	for end := time.Now().Add(warmup); ; {
+		echoBytes(c, (total/10+size-1)/size*size, chunk, buf)
+		if !time.Now().Before(end) {
+			break
+		}
+	}
 	secs := echoBytes(c, total, chunk, buf)
 	emit(map[string]float64{"mbps": float64(total) / 1e6 / secs, "seconds": secs})
 }
@@ -222,18 +239,26 @@ func idle(addr string, n int) {
 
 func main() {
 	if len(os.Args) < 4 {
-		die(fmt.Errorf("usage: client pingpong|bulk|churn|idle ADDR ARG [LOOPS]"))
+		die(fmt.Errorf("usage: client pingpong|bulk|churn|idle ADDR ARG [LOOPS|WARMUP]"))
 	}
 	mode, addr := os.Args[1], os.Args[2]
 	num, err := strconv.ParseFloat(os.Args[3], 64)
 	if err != nil {
 		die(err)
 	}
+	var warmup time.Duration
+	if len(os.Args) > 4 && (mode == "pingpong" || mode == "bulk") {
+		secs, err := strconv.ParseFloat(os.Args[4], 64)
+		if err != nil {
+			die(err)
+		}
+		warmup = time.Duration(secs * float64(time.Second))
+	}
 	switch mode {
 	case "pingpong":
-		pingpong(addr, int(num))
+		pingpong(addr, int(num), warmup)
 	case "bulk":
-		bulk(addr, int64(num))
+		bulk(addr, int64(num), warmup)
 	case "churn":
 		loops := 4
 		if len(os.Args) > 4 {
