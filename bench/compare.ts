@@ -27,10 +27,8 @@
 //             optimizing tier (TurboFan) only after tens of thousands of calls, and
 //             each compile (up to tens of ms on the pinned core) would stall what is
 //             measured: a JIT-heavy client or server is then measured cold
-//   churn     dial, write 1 B, read 1 B, close, N times (default 10,000, after --warmup
-//             seconds of conns to an echo listener in the client's own process, at most
-//             12,000, which warm the client's JIT without using the server's ports, and
-//             N/10 unmeasured warm-up conns), each on a fresh server: conns/s over 4
+//   churn     dial, write 1 B, read 1 B, close, N times (default 10,000, after N/10
+//             unmeasured warm-up conns), each on a fresh server: conns/s over 4
 //             concurrent loops (throughput) and over 1 loop (sequential: each conn's
 //             latency, as a client making one call at a time sees it). N + N/10 stays
 //             under the 14,116 ports Linux's connect() takes first per destination (one
@@ -696,11 +694,7 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
       const run = (loops: number) =>
         withServer(echoOf(impl), d.env, async (s) => {
           const r = await runClient(
-            [
-              ...clientFor(impl)("churn", s.addr, String(churnConns)),
-              String(loops),
-              String(warmupSecs),
-            ],
+            [...clientFor(impl)("churn", s.addr, String(churnConns)), String(loops)],
             120_000,
           );
           if (r.errors) console.error(`churn ${impl} ×${loops}: ${r.errors} errors`);

@@ -6,10 +6,8 @@
 //   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
 //                             (default 0: one block), then BYTES measured, in 64 KiB
 //                             writes with concurrent read-back: {"mbps","seconds"}
-//   churn ADDR CONNS LOOPS [WARMUP]  conns to an echo listener in this process for
-//                             WARMUP seconds (default 0; at most 12,000), CONNS/10
-//                             warm-up conns, then CONNS measured, over LOOPS concurrent
-//                             loops of dial, write 1 B, read 1 B, close:
+//   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
+//                             concurrent loops of dial, write 1 B, read 1 B, close:
 //                             {"connsPerSec","conns","errors"}
 //   idle ADDR CONNS           CONNS conns, then one 32-byte ping each (as the Go client's
 //                             idle mode); holds them until stdin sends a line or closes.
@@ -23,17 +21,19 @@ interface Stream {
   close(): void;
 }
 
-const [mode, impl, address, arg, loopsArg, churnWarmArg] = Deno.args;
+const [mode, impl, address, arg, loopsArg] = Deno.args;
+const host = address.slice(0, address.lastIndexOf(":"));
+const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
 
 // Imported only for netpoll (the Deno-native client must not depend on the
 // library), and once: a dynamic import per dial costs as much as a syscall.
 const lib = impl === "netpoll" ? await import("../../mod.ts") : null;
 
-async function connect(to = address): Promise<Stream> {
+async function connect(): Promise<Stream> {
   if (lib !== null) {
     const { Dial, EOF, Is } = lib;
-    const c = await Dial("tcp", to);
+    const c = await Dial("tcp", address);
     return {
       read: async (b) => {
         try {
@@ -49,8 +49,7 @@ async function connect(to = address): Promise<Stream> {
       close: () => c.Close(),
     };
   }
-  const i = to.lastIndexOf(":");
-  const c = await Deno.connect({ hostname: to.slice(0, i), port: Number(to.slice(i + 1)) });
+  const c = await Deno.connect({ hostname: host, port });
   c.setNoDelay(true);
   return {
     read: (b) => c.read(b),
@@ -136,23 +135,23 @@ function warmBytes(total: number): number {
   return Math.ceil(total / 10 / (64 << 10)) * (64 << 10);
 }
 
-async function churn(total: number, loops: number, warmupSecs: number) {
+async function churn(total: number, loops: number) {
   const one = new Uint8Array([1]);
-  // Starts `count` conns to `to` over `loops` concurrent loops: dial, write 1
-  // B, read 1 B, close. Bounded in time (secs) as well as count.
-  const run = async (count: number, to = address, secs = 30) => {
+  // Starts `count` conns over `loops` concurrent loops: dial, write 1 B, read
+  // 1 B, close. Bounded in time as well as count.
+  const run = async (count: number) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
     const t = performance.now();
-    const end = t + secs * 1000;
+    const end = t + 30_000;
     const loop = async () => {
       const b = new Uint8Array(1);
       while (started < count && performance.now() < end) {
         started++;
         let s: Stream | undefined;
         try {
-          s = await connect(to);
+          s = await connect();
           await s.write(one);
           await readFull(s, b);
           conns++;
@@ -166,82 +165,10 @@ async function churn(total: number, loops: number, warmupSecs: number) {
     await Promise.all(Array.from({ length: loops }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  // This process's JIT first: V8 tiers the dial path up to TurboFan only
-  // after tens of thousands of calls, and each compile on the pinned core
-  // would stall the measured conns. The conns go to a listener of our own,
-  // so the server's ports stay under the ~14,100 connect() takes per
-  // destination (and 12,000 keep ours under it too).
-  if (warmupSecs > 0) await withEchoListener((to) => run(12_000, to, warmupSecs));
-  // Warm-up, unmeasured (the server's JIT, pools): a tenth of the count.
+  // Warm-up, unmeasured (JIT, pools): a tenth of the count.
   const warm = await run(Math.ceil(total / 10));
   const r = await run(total);
   return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
-}
-
-/**
- * Runs f with the address of an echo listener in this process on the same
- * stack (each conn: read 1 B, write it back, wait for the close), then
- * closes the listener.
- */
-async function withEchoListener(f: (addr: string) => Promise<unknown>): Promise<void> {
-  if (lib !== null) {
-    const ln = await lib.Listen("tcp", "127.0.0.1:0");
-    const serving = (async () => {
-      for (;;) {
-        let c: import("../../mod.ts").Conn;
-        try {
-          c = await ln.Accept();
-        } catch {
-          return; // closed
-        }
-        (async () => {
-          const b = new Uint8Array(1);
-          try {
-            await c.Write(b.subarray(0, await c.Read(b)));
-            await c.Read(b);
-          } catch {
-            // EOF: the client closed.
-          } finally {
-            c.Close();
-          }
-        })();
-      }
-    })();
-    try {
-      await f(ln.Addr().String());
-    } finally {
-      ln.Close();
-      await serving;
-    }
-    return;
-  }
-  const ln = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const serving = (async () => {
-    for await (const c of ln) {
-      (async () => {
-        const b = new Uint8Array(1);
-        try {
-          const n = await c.read(b);
-          if (n !== null) await c.write(b.subarray(0, n));
-          await c.read(b);
-        } catch {
-          // Reset by the client.
-        } finally {
-          try {
-            c.close();
-          } catch {
-            // Already closed.
-          }
-        }
-      })();
-    }
-  })().catch(() => {});
-  try {
-    await f(`127.0.0.1:${ln.addr.port}`);
-  } finally {
-    ln.close();
-    await serving;
-  }
 }
 
 async function idle(n: number) {
@@ -298,7 +225,7 @@ const result = mode === "pingpong"
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(loopsArg ?? "4"), Number(churnWarmArg ?? "0"))
+  ? await churn(num, Number(loopsArg ?? "4"))
   : mode === "idle"
   ? await idle(num)
   : null;

@@ -5,14 +5,12 @@
 //   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
 //                             (default 0: one block), then BYTES measured, in 64 KiB
 //                             writes with concurrent read-back: {"mbps","seconds"}
-//   churn ADDR CONNS LOOPS [WARMUP]  conns to an echo listener in this process for
-//                             WARMUP seconds (default 0; at most 12,000), CONNS/10
-//                             warm-up conns, then CONNS measured, over LOOPS concurrent
-//                             loops of dial, write 1 B, read 1 B, close:
+//   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
+//                             concurrent loops of dial, write 1 B, read 1 B, close:
 //                             {"connsPerSec","conns","errors"}
 import net from "node:net";
 
-const [mode, address, arg, loopsArg, churnWarmArg] = process.argv.slice(2);
+const [mode, address, arg, loopsArg] = process.argv.slice(2);
 const host = address.slice(0, address.lastIndexOf(":"));
 const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
@@ -93,11 +91,10 @@ async function bulk(total, warmupSecs) {
   return { mbps: total / 1e6 / secs, seconds: secs };
 }
 
-async function churn(total, loops, warmupSecs) {
-  let to = { host, port };
+async function churn(total, loops) {
   const one = () =>
     new Promise((resolve, reject) => {
-      const s = net.connect({ ...to, noDelay: true }, () => s.write(Buffer.of(1)));
+      const s = net.connect({ host, port, noDelay: true }, () => s.write(Buffer.of(1)));
       s.once("error", (e) => {
         s.destroy();
         reject(e);
@@ -107,13 +104,13 @@ async function churn(total, loops, warmupSecs) {
         resolve();
       });
     });
-  // Starts `count` conns over `loops` concurrent loops; bounded by secs too.
-  const run = async (count, secs = 30) => {
+  // Starts `count` conns over `loops` concurrent loops; bounded by 30 s too.
+  const run = async (count) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
     const t = performance.now();
-    const end = t + secs * 1000;
+    const end = t + 30_000;
     const loop = async () => {
       while (started < count && performance.now() < end) {
         started++;
@@ -128,20 +125,6 @@ async function churn(total, loops, warmupSecs) {
     await Promise.all(Array.from({ length: loops }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  // This process's JIT first, on conns to an echo listener of its own (the
-  // server's ports stay unused), as the other clients.
-  if (warmupSecs > 0) {
-    const srv = net.createServer({ noDelay: true }, (c) => {
-      c.on("error", () => c.destroy());
-      c.once("data", (b) => c.write(b));
-      c.on("end", () => c.end());
-    });
-    await new Promise((resolve) => srv.listen(0, "127.0.0.1", resolve));
-    to = { host: "127.0.0.1", port: srv.address().port };
-    await run(12_000, warmupSecs);
-    await new Promise((resolve) => srv.close(resolve));
-    to = { host, port };
-  }
   const warm = await run(Math.ceil(total / 10));
   const r = await run(total);
   return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
@@ -153,7 +136,7 @@ const result = mode === "pingpong"
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(loopsArg ?? "4"), Number(churnWarmArg ?? "0"))
+  ? await churn(num, Number(loopsArg ?? "4"))
   : null;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));

@@ -5,9 +5,7 @@
 //	client bulk ADDR BYTES [WARMUP] unmeasured BYTES/10 blocks for at least WARMUP seconds
 //	                                (default 0: one block), then BYTES measured, in 64 KiB
 //	                                writes with concurrent read-back: {"mbps":..,"seconds":..}
-//	client churn ADDR CONNS LOOPS [WARMUP]  conns to an echo listener in this process for
-//	                                WARMUP seconds (default 0; at most 12,000), CONNS/10
-//	                                warm-up conns, then CONNS measured, over LOOPS
+//	client churn ADDR CONNS LOOPS   CONNS/10 warm-up conns, then CONNS measured, over LOOPS
 //	                                concurrent loops of dial, write 1 B, read 1 B, close:
 //	                                {"connsPerSec":..,"conns":..,"errors":..}
 //	client idle ADDR CONNS          open CONNS conns, then one 32-byte ping each; prints
@@ -136,13 +134,8 @@ func bulk(addr string, total int64, warmup time.Duration) {
 // churnRun starts count conns over loops concurrent goroutines, each a dial,
 // a 1-byte write, a 1-byte read and a close; bounded by 30 s as well.
 func churnRun(addr string, count int64, loops int) (conns, errs int64, secs float64) {
-	return churnFor(addr, count, loops, 30*time.Second)
-}
-
-// churnFor is churnRun bounded by d instead of 30 s.
-func churnFor(addr string, count int64, loops int, d time.Duration) (conns, errs int64, secs float64) {
 	var started int64
-	end := time.Now().Add(d)
+	end := time.Now().Add(30 * time.Second)
 	t := time.Now()
 	var wg sync.WaitGroup
 	for l := 0; l < loops; l++ {
@@ -173,34 +166,8 @@ func churnFor(addr string, count int64, loops int, d time.Duration) (conns, errs
 	return conns, errs, time.Since(t).Seconds()
 }
 
-// churn runs conns to an echo listener of its own for warmup (as the JS
-// clients warm their JIT up; the server's ports stay unused), count/10
-// unmeasured warm-up conns, then count measured ones.
-func churn(addr string, count int64, loops int, warmup time.Duration) {
-	if warmup > 0 {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
-			die(err)
-		}
-		go func() {
-			for {
-				c, err := ln.Accept()
-				if err != nil {
-					return
-				}
-				go func() {
-					defer c.Close()
-					b := make([]byte, 1)
-					if n, err := c.Read(b); err == nil {
-						c.Write(b[:n])
-						c.Read(b)
-					}
-				}()
-			}
-		}()
-		churnFor(ln.Addr().String(), 12000, loops, warmup)
-		ln.Close()
-	}
+// churn runs count/10 unmeasured warm-up conns, then count measured ones.
+func churn(addr string, count int64, loops int) {
 	_, warmErrs, _ := churnRun(addr, (count+9)/10, loops)
 	conns, errs, secs := churnRun(addr, count, loops)
 	emit(map[string]float64{"connsPerSec": float64(conns) / secs, "conns": float64(conns), "errors": float64(errs + warmErrs)})
@@ -279,14 +246,9 @@ func main() {
 	if err != nil {
 		die(err)
 	}
-	// The warm-up seconds follow COUNT or BYTES (pingpong, bulk), or LOOPS (churn).
-	wa := 4
-	if mode == "churn" {
-		wa = 5
-	}
 	var warmup time.Duration
-	if mode != "idle" && len(os.Args) > wa {
-		secs, err := strconv.ParseFloat(os.Args[wa], 64)
+	if len(os.Args) > 4 && (mode == "pingpong" || mode == "bulk") {
+		secs, err := strconv.ParseFloat(os.Args[4], 64)
 		if err != nil {
 			die(err)
 		}
@@ -302,7 +264,7 @@ func main() {
 		if len(os.Args) > 4 {
 			loops, _ = strconv.Atoi(os.Args[4])
 		}
-		churn(addr, int64(num), loops, warmup)
+		churn(addr, int64(num), loops)
 	case "idle":
 		idle(addr, int(num))
 	default:
