@@ -10,7 +10,8 @@
 //          [--client own|go] [--tuned K=V,...] [--json FILE] [--svg FILE]
 //
 // Workloads and metrics:
-//   http      wrk -t1 -c64 -dS: requests/s; server CPU µs/request = (utime+stime
+//   http      wrk -t1 -c64 -dS after --warmup seconds of it unmeasured: requests/s;
+//             server CPU µs/request = (utime+stime
 //             of all the server's threads from /proc/PID/stat over the run) / requests;
 //             server busy = that CPU time over the run's wall time, % of one core (a
 //             server at ~100% has CPU µs/request = 1e6 / requests/s, whatever it did)
@@ -498,8 +499,10 @@ type Cells = Record<string, number>;
 async function wrkRun(s: Server, pipeline: boolean): Promise<Cells> {
   const url = `http://${s.addr}/`;
   const script = pipeline ? ["-s", `${root}bench/pipeline.lua`] : [];
-  // Warm up the JIT and the connections.
-  await runWrk(["-t1", "-c64", "-d1s", ...script, url], 20_000);
+  // Warm up the JIT and the connections: for --warmup seconds, as ping-pong
+  // and bulk (a 1 s warm-up left ~19 of the netpoll server's 33 TurboFan
+  // compiles, ~107 of 181 ms, to the measured seconds).
+  await runWrk(["-t1", "-c64", `-d${warmupSecs}s`, ...script, url], warmupSecs * 1000 + 20_000);
   const cpu0 = cpuMicros(s.pid);
   const t0 = performance.now();
   const text = await runWrk(
