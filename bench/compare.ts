@@ -11,8 +11,8 @@
 //
 // Workloads and metrics:
 //   http      wrk -t1 -c64 -dS after --warmup seconds of it unmeasured: requests/s;
-//             server CPU µs/request = (utime+stime
-//             of all the server's threads from /proc/PID/stat over the run) / requests;
+//             server CPU µs/request = (utime+stime of all the server's threads from
+//             /proc/PID/stat over the run) / requests;
 //             server busy = that CPU time over the run's wall time, % of one core (a
 //             server at ~100% has CPU µs/request = 1e6 / requests/s, whatever it did)
 //   pipeline  the same with 16 pipelined requests per write (bench/pipeline.lua)
