@@ -21,7 +21,8 @@ interface Stream {
   close(): void;
 }
 
-const [mode, impl, address, arg, loopsArg] = Deno.args;
+// arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk).
+const [mode, impl, address, arg, arg2] = Deno.args;
 const host = address.slice(0, address.lastIndexOf(":"));
 const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
@@ -219,13 +220,13 @@ async function idle(n: number) {
   Deno.exit(0);
 }
 
-const warmupSecs = Number(loopsArg ?? "0");
+const warmupSecs = Number(arg2 ?? "0");
 const result = mode === "pingpong"
   ? await pingpong(num, warmupSecs)
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(loopsArg ?? "4"))
+  ? await churn(num, Number(arg2 ?? "4"))
   : mode === "idle"
   ? await idle(num)
   : null;

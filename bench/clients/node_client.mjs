@@ -10,7 +10,8 @@
 //                             {"connsPerSec","conns","errors"}
 import net from "node:net";
 
-const [mode, address, arg, loopsArg] = process.argv.slice(2);
+// arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk).
+const [mode, address, arg, arg2] = process.argv.slice(2);
 const host = address.slice(0, address.lastIndexOf(":"));
 const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
@@ -130,13 +131,13 @@ async function churn(total, loops) {
   return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
 }
 
-const warmupSecs = Number(loopsArg ?? "0");
+const warmupSecs = Number(arg2 ?? "0");
 const result = mode === "pingpong"
   ? await pingpong(num, warmupSecs)
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(loopsArg ?? "4"))
+  ? await churn(num, Number(arg2 ?? "4"))
   : null;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));
