@@ -28,14 +28,18 @@
 //             optimizing tier (TurboFan) only after tens of thousands of calls, and
 //             each compile (up to tens of ms on the pinned core) would stall what is
 //             measured: a JIT-heavy client or server is then measured cold
-//   churn     dial, write 1 B, read 1 B, close, N times (default 10,000, after N/10
-//             unmeasured warm-up conns), each on a fresh server: conns/s over 4
-//             concurrent loops (throughput) and over 1 loop (sequential: each conn's
-//             latency, as a client making one call at a time sees it). N + N/10 stays
-//             under the 14,116 ports Linux's connect() takes first per destination (one
-//             parity of 32768-60999; seen in TIME_WAIT): past them, every connect()
-//             scans ports still in TIME_WAIT, and every impl measured the same ~14,100
-//             conns/s (tw_reuse frees a port after 1 s).
+//   churn     dial, write 1 B, read 1 B, close, N times (default 10,000), each on a
+//             fresh server: conns/s over 4 concurrent loops (throughput) and over 1 loop
+//             (sequential: each conn's latency, as a client making one call at a time
+//             sees it). N stays under the 14,116 ports Linux's connect() takes first per
+//             destination (one parity of 32768-60999; seen in TIME_WAIT): past them,
+//             every connect() scans ports still in TIME_WAIT, and every impl measured the
+//             same ~14,100 conns/s (tw_reuse frees a port after 1 s). So the warm-up
+//             before them (--warmup seconds, at least N/10 and at most 12,000 conns, the
+//             same loops) reaches the same server, which listens on 0.0.0.0, through
+//             127.0.0.2: a destination of its own. Before each cell the harness waits
+//             (at most 75 s) until the cell's conns fit in the kernel's TIME_WAIT table
+//             (net.ipv4.tcp_max_tw_buckets; past it closes skip TIME_WAIT, another path).
 //   idle      N concurrent conns (default 10,000), each with a 30 s read deadline on the
 //             server, then one 32-byte ping each: failures, total ms (connect + ping),
 //             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
@@ -66,10 +70,10 @@ const pings = Number(flag("--pings", "20000"));
 const bulkBytes = Number(flag("--bulk-mib", "1024")) * (1 << 20);
 const churnConns = Number(flag("--churn-conns", "10000"));
 const warmupSecs = Number(flag("--warmup", "3"));
-if (churnConns + Math.ceil(churnConns / 10) > 14_000) {
+if (churnConns > 14_000) {
   console.error(
-    `--churn-conns ${churnConns}: with its warm-up that passes the ~14,100 ports connect() takes ` +
-      "first per destination; past them the churn cells measure the kernel's port search",
+    `--churn-conns ${churnConns}: that passes the ~14,100 ports connect() takes first per ` +
+      "destination; past them the churn cells measure the kernel's port search",
   );
 }
 const clientKind = flag("--client", "own");
@@ -693,16 +697,32 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
       });
     case "churn": {
       // One server per run: conns from one run to the next reach a fresh port,
-      // so the previous run's TIME_WAIT sockets do not collide with them.
-      const run = (loops: number) =>
-        withServer(echoOf(impl), d.env, async (s) => {
+      // so the previous run's TIME_WAIT sockets do not collide with them. The
+      // server listens on 0.0.0.0 so that the warm-up can reach it through
+      // 127.0.0.2, a destination of its own (see the usage above).
+      const run = async (loops: number) => {
+        await twRoom(CHURN_WARM_MAX + churnConns);
+        const overflow0 = twOverflows();
+        const rate = await withServer(anyHost(echoOf(impl)), d.env, async (s) => {
+          const port = s.addr.slice(s.addr.lastIndexOf(":") + 1);
           const r = await runClient(
-            [...clientFor(impl)("churn", s.addr, String(churnConns)), String(loops)],
+            [
+              ...clientFor(impl)("churn", `127.0.0.1:${port}`, String(churnConns)),
+              String(loops),
+              String(warmupSecs),
+              `127.0.0.2:${port}`,
+            ],
             120_000,
           );
           if (r.errors) console.error(`churn ${impl} ×${loops}: ${r.errors} errors`);
           return r.connsPerSec;
         });
+        const overflows = twOverflows() - overflow0;
+        if (overflows > 0) {
+          console.error(`churn ${impl} ×${loops}: ${overflows} TIME_WAIT overflows (kernel)`);
+        }
+        return rate;
+      };
       return { connsPerSec: await run(4), seqConnsPerSec: await run(1) };
     }
     case "idle":
@@ -711,6 +731,65 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
 }
 
 class Missing extends Error {}
+
+/** The most warm-up conns a churn client makes (its own cap, see the usage above). */
+const CHURN_WARM_MAX = 12_000;
+
+/** An echo server command listening on 0.0.0.0 instead of 127.0.0.1. */
+function anyHost(cmd: string[]): string[] {
+  if (cmd.at(-1) !== "0") throw new Error(`echo server without a port argument: ${cmd.join(" ")}`);
+  return [...cmd.slice(0, -1), "0.0.0.0:0"];
+}
+
+/** A number from a /proc/sys file, or NaN. */
+function procNumber(path: string): number {
+  try {
+    return Number(Deno.readTextFileSync(path).trim());
+  } catch {
+    return NaN;
+  }
+}
+
+/** The kernel's TIME_WAIT sockets now (/proc/net/sockstat), or NaN. */
+function twCount(): number {
+  try {
+    const m = /\btw (\d+)/.exec(Deno.readTextFileSync("/proc/net/sockstat"));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** TcpExt TCPTimeWaitOverflow from /proc/net/netstat: closes that found the table full. */
+function twOverflows(): number {
+  try {
+    const lines = Deno.readTextFileSync("/proc/net/netstat").split("\n");
+    for (let i = 0; i + 1 < lines.length; i++) {
+      if (!lines[i].startsWith("TcpExt:")) continue;
+      const k = lines[i].split(/\s+/).indexOf("TCPTimeWaitOverflow");
+      return k < 0 ? 0 : Number(lines[i + 1].split(/\s+/)[k]);
+    }
+  } catch {
+    // Not Linux, or no /proc.
+  }
+  return 0;
+}
+
+/**
+ * Waits (at most 75 s) until `conns` more TIME_WAIT sockets fit under the
+ * kernel's net.ipv4.tcp_max_tw_buckets. Past it a closing socket skips
+ * TIME_WAIT (TCPTimeWaitOverflow), a different kernel path: without this
+ * wait the early churn cells of a run measured one path and the late ones
+ * the other (each cell leaves up to 22,000 TIME_WAIT sockets for 60 s).
+ */
+async function twRoom(conns: number): Promise<void> {
+  const max = procNumber("/proc/sys/net/ipv4/tcp_max_tw_buckets");
+  if (!(max > conns)) return;
+  const end = performance.now() + 75_000;
+  while (twCount() + conns > max && performance.now() < end) {
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
 
 // ---------------------------------------------------------------- metrics
 

@@ -1,9 +1,10 @@
 // The seed's echo server: every conn gets its bytes back until it closes.
-// Usage: deno run --allow-ffi --allow-read --allow-net examples/echo_server.ts [port]
+// Usage: deno run --allow-ffi --allow-read --allow-net examples/echo_server.ts [port|host:port]
 import { EOF, Is, Listen } from "../mod.ts";
 
 const port = Deno.args[0] ?? "0";
-const ln = await Listen("tcp", `127.0.0.1:${port}`);
+// "tcp4": as in Go, "tcp" on 0.0.0.0 would listen on a dual-stack IPv6 socket.
+const ln = await Listen("tcp4", port.includes(":") ? port : `127.0.0.1:${port}`);
 console.log(`listening on ${ln.Addr().String()}`);
 
 // Buffers are reused across connections: in Deno every new typed array is

@@ -1,14 +1,17 @@
 // Load clients for bench/compare.ts on netpoll (this library) or on Deno
 // native (Deno.connect); each prints one JSON line.
-// Usage: deno run -A bench/clients/deno_client.ts MODE netpoll|deno ADDR ARG [LOOPS|WARMUP]
+// Usage: deno run -A bench/clients/deno_client.ts MODE netpoll|deno ADDR ARG [LOOPS|WARMUP] ...
 //   pingpong ADDR COUNT [WARMUP]  unmeasured pings for WARMUP seconds (default 0), then
 //                             COUNT 32-byte pings: {"p50":µs,"p99":µs,"warm":pings}
 //   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
 //                             (default 0: one block), then BYTES measured, in 64 KiB
 //                             writes with concurrent read-back: {"mbps","seconds"}
-//   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
-//                             concurrent loops of dial, write 1 B, read 1 B, close:
-//                             {"connsPerSec","conns","errors"}
+//   churn ADDR CONNS LOOPS [WARMUP [WARMADDR]]
+//                             unmeasured conns to WARMADDR (default ADDR) for WARMUP
+//                             seconds (default 0), at least CONNS/10 and at most 12,000
+//                             (CONNS/10 when WARMADDR is ADDR), then CONNS measured to
+//                             ADDR, over LOOPS concurrent loops of dial, write 1 B, read
+//                             1 B, close: {"connsPerSec","conns","errors","warm"}
 //   idle ADDR CONNS           CONNS conns, then one 32-byte ping each (as the Go client's
 //                             idle mode); holds them until stdin sends a line or closes.
 
@@ -21,20 +24,19 @@ interface Stream {
   close(): void;
 }
 
-// arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk).
-const [mode, impl, address, arg, arg2] = Deno.args;
-const host = address.slice(0, address.lastIndexOf(":"));
-const port = Number(address.slice(address.lastIndexOf(":") + 1));
+// arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk);
+// churn's WARMUP and WARMADDR follow it.
+const [mode, impl, address, arg, arg2, arg3, arg4] = Deno.args;
 const num = Number(arg);
 
 // Imported only for netpoll (the Deno-native client must not depend on the
 // library), and once: a dynamic import per dial costs as much as a syscall.
 const lib = impl === "netpoll" ? await import("../../mod.ts") : null;
 
-async function connect(): Promise<Stream> {
+async function connect(to = address): Promise<Stream> {
   if (lib !== null) {
     const { Dial, EOF, Is } = lib;
-    const c = await Dial("tcp", address);
+    const c = await Dial("tcp", to);
     return {
       read: async (b) => {
         try {
@@ -50,7 +52,8 @@ async function connect(): Promise<Stream> {
       close: () => c.Close(),
     };
   }
-  const c = await Deno.connect({ hostname: host, port });
+  const i = to.lastIndexOf(":");
+  const c = await Deno.connect({ hostname: to.slice(0, i), port: Number(to.slice(i + 1)) });
   c.setNoDelay(true);
   return {
     read: (b) => c.read(b),
@@ -136,23 +139,27 @@ function warmBytes(total: number): number {
   return Math.ceil(total / 10 / (64 << 10)) * (64 << 10);
 }
 
-async function churn(total: number, loops: number) {
+async function churn(total: number, loops: number, warmupSecs: number, warmAddr: string) {
   const one = new Uint8Array([1]);
-  // Starts `count` conns over `loops` concurrent loops: dial, write 1 B, read
-  // 1 B, close. Bounded in time as well as count.
-  const run = async (count: number) => {
+  // Starts conns to `to` over `loops` concurrent loops: dial, write 1 B, read
+  // 1 B, close; at least `min`, then more until `secs` have passed, at most
+  // `max`. Bounded by 30 s as well.
+  const run = async (to: string, min: number, max: number, secs: number) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
     const t = performance.now();
+    const until = t + secs * 1000;
     const end = t + 30_000;
     const loop = async () => {
       const b = new Uint8Array(1);
-      while (started < count && performance.now() < end) {
+      while (
+        started < max && (started < min || performance.now() < until) && performance.now() < end
+      ) {
         started++;
         let s: Stream | undefined;
         try {
-          s = await connect();
+          s = await connect(to);
           await s.write(one);
           await readFull(s, b);
           conns++;
@@ -166,10 +173,18 @@ async function churn(total: number, loops: number) {
     await Promise.all(Array.from({ length: loops }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  // Warm-up, unmeasured (JIT, pools): a tenth of the count.
-  const warm = await run(Math.ceil(total / 10));
-  const r = await run(total);
-  return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
+  // Warm-up, unmeasured (the JIT of client and server, pools). To a second
+  // address of the same server when given one, so that its conns do not
+  // spend the ports connect() takes first for the measured destination.
+  const min = Math.ceil(total / 10);
+  const warm = await run(warmAddr, min, warmAddr === address ? min : 12_000, warmupSecs);
+  const r = await run(address, total, total, 0);
+  return {
+    connsPerSec: r.conns / r.secs,
+    conns: r.conns,
+    errors: r.errors + warm.errors,
+    warm: warm.conns,
+  };
 }
 
 async function idle(n: number) {
@@ -226,7 +241,7 @@ const result = mode === "pingpong"
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(arg2 ?? "4"))
+  ? await churn(num, Number(arg2 ?? "4"), Number(arg3 ?? "0"), arg4 ?? address)
   : mode === "idle"
   ? await idle(num)
   : null;

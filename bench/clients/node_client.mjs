@@ -1,17 +1,21 @@
 // Load clients on node:net for bench/compare.ts; each prints one JSON line.
-// Usage: node bench/clients/node_client.mjs pingpong|bulk|churn ADDR ARG [LOOPS|WARMUP]
+// Usage: node bench/clients/node_client.mjs pingpong|bulk|churn ADDR ARG [LOOPS|WARMUP] ...
 //   pingpong ADDR COUNT [WARMUP]  unmeasured pings for WARMUP seconds (default 0), then
 //                             COUNT 32-byte pings: {"p50":µs,"p99":µs,"warm":pings}
 //   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
 //                             (default 0: one block), then BYTES measured, in 64 KiB
 //                             writes with concurrent read-back: {"mbps","seconds"}
-//   churn ADDR CONNS LOOPS    CONNS/10 warm-up conns, then CONNS measured, over LOOPS
-//                             concurrent loops of dial, write 1 B, read 1 B, close:
-//                             {"connsPerSec","conns","errors"}
+//   churn ADDR CONNS LOOPS [WARMUP [WARMADDR]]
+//                             unmeasured conns to WARMADDR (default ADDR) for WARMUP
+//                             seconds (default 0), at least CONNS/10 and at most 12,000
+//                             (CONNS/10 when WARMADDR is ADDR), then CONNS measured to
+//                             ADDR, over LOOPS concurrent loops of dial, write 1 B, read
+//                             1 B, close: {"connsPerSec","conns","errors","warm"}
 import net from "node:net";
 
-// arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk).
-const [mode, address, arg, arg2] = process.argv.slice(2);
+// arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk);
+// churn's WARMUP and WARMADDR follow it.
+const [mode, address, arg, arg2, arg3, arg4] = process.argv.slice(2);
 const host = address.slice(0, address.lastIndexOf(":"));
 const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
@@ -92,10 +96,14 @@ async function bulk(total, warmupSecs) {
   return { mbps: total / 1e6 / secs, seconds: secs };
 }
 
-async function churn(total, loops) {
-  const one = () =>
+async function churn(total, loops, warmupSecs, warmAddr) {
+  const one = (to) =>
     new Promise((resolve, reject) => {
-      const s = net.connect({ host, port, noDelay: true }, () => s.write(Buffer.of(1)));
+      const i = to.lastIndexOf(":");
+      const s = net.connect(
+        { host: to.slice(0, i), port: Number(to.slice(i + 1)), noDelay: true },
+        () => s.write(Buffer.of(1)),
+      );
       s.once("error", (e) => {
         s.destroy();
         reject(e);
@@ -105,18 +113,22 @@ async function churn(total, loops) {
         resolve();
       });
     });
-  // Starts `count` conns over `loops` concurrent loops; bounded by 30 s too.
-  const run = async (count) => {
+  // Starts conns to `to` over `loops` concurrent loops: at least `min`, then
+  // more until `secs` have passed, at most `max`; bounded by 30 s too.
+  const run = async (to, min, max, secs) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
     const t = performance.now();
+    const until = t + secs * 1000;
     const end = t + 30_000;
     const loop = async () => {
-      while (started < count && performance.now() < end) {
+      while (
+        started < max && (started < min || performance.now() < until) && performance.now() < end
+      ) {
         started++;
         try {
-          await one();
+          await one(to);
           conns++;
         } catch {
           errors++;
@@ -126,9 +138,17 @@ async function churn(total, loops) {
     await Promise.all(Array.from({ length: loops }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  const warm = await run(Math.ceil(total / 10));
-  const r = await run(total);
-  return { connsPerSec: r.conns / r.secs, conns: r.conns, errors: r.errors + warm.errors };
+  // Warm-up, unmeasured, as the Deno clients (to a second address of the
+  // server when given one: the measured destination keeps its ports).
+  const min = Math.ceil(total / 10);
+  const warm = await run(warmAddr, min, warmAddr === address ? min : 12_000, warmupSecs);
+  const r = await run(address, total, total, 0);
+  return {
+    connsPerSec: r.conns / r.secs,
+    conns: r.conns,
+    errors: r.errors + warm.errors,
+    warm: warm.conns,
+  };
 }
 
 const warmupSecs = Number(arg2 ?? "0");
@@ -137,7 +157,7 @@ const result = mode === "pingpong"
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(arg2 ?? "4"))
+  ? await churn(num, Number(arg2 ?? "4"), Number(arg3 ?? "0"), arg4 ?? address)
   : null;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));

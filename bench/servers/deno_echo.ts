@@ -3,18 +3,21 @@
 // conn gets a 30 s setTimeout that closes it (the nearest equivalent of a
 // read deadline) and a 4 KiB buffer, and a conn whose first bytes are
 // "STAT\n" makes the server print {"heapUsed":N} on stdout (see stat.ts).
-// Usage: deno run --allow-net [--v8-flags=--expose-gc] bench/servers/deno_echo.ts [port] [idle]
+// Usage: deno run --allow-net [--v8-flags=--expose-gc] bench/servers/deno_echo.ts [port|host:port] [idle]
 import { statLine } from "./stat.ts";
 
-const port = Number(Deno.args[0] ?? "0");
+const where = Deno.args[0] ?? "0";
+const colon = where.lastIndexOf(":");
+const hostname = colon < 0 ? "127.0.0.1" : where.slice(0, colon);
+const port = Number(where.slice(colon + 1));
 const idle = Deno.args[1] === "idle";
 const STAT = new TextEncoder().encode("STAT\n");
 // 64 KiB buffers are reused across conns, as in examples/echo_server.ts: in
 // Deno each new typed array is a zeroed allocation outside V8's heap, which
 // under connect/accept churn would cost more than the socket work.
 const pool: Uint8Array[] = [];
-const ln = Deno.listen({ hostname: "127.0.0.1", port });
-console.log(`listening on 127.0.0.1:${ln.addr.port}`);
+const ln = Deno.listen({ hostname, port });
+console.log(`listening on ${hostname}:${ln.addr.port}`);
 for await (const conn of ln) {
   (async () => {
     conn.setNoDelay(true);

@@ -3,10 +3,13 @@
 // closes it (the nearest equivalent of a read deadline), and a conn whose
 // first bytes are "STAT\n" makes the server print {"heapUsed":N} on stdout
 // (after a GC when run with --expose-gc).
-// Usage: node [--expose-gc] bench/servers/node_echo.mjs [port] [idle]
+// Usage: node [--expose-gc] bench/servers/node_echo.mjs [port|host:port] [idle]
 import net from "node:net";
 
-const port = Number(process.argv[2] ?? "0");
+const where = process.argv[2] ?? "0";
+const colon = where.lastIndexOf(":");
+const host = colon < 0 ? "127.0.0.1" : where.slice(0, colon);
+const port = Number(where.slice(colon + 1));
 const idle = process.argv[3] === "idle";
 
 const server = net.createServer({ noDelay: true }, (sock) => {
@@ -33,6 +36,6 @@ const server = net.createServer({ noDelay: true }, (sock) => {
   });
   sock.on("error", () => sock.destroy());
 });
-server.listen(port, "127.0.0.1", () => {
-  console.log(`listening on 127.0.0.1:${server.address().port}`);
+server.listen(port, host, () => {
+  console.log(`listening on ${host}:${server.address().port}`);
 });

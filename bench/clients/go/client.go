@@ -5,9 +5,12 @@
 //	client bulk ADDR BYTES [WARMUP] unmeasured BYTES/10 blocks for at least WARMUP seconds
 //	                                (default 0: one block), then BYTES measured, in 64 KiB
 //	                                writes with concurrent read-back: {"mbps":..,"seconds":..}
-//	client churn ADDR CONNS LOOPS   CONNS/10 warm-up conns, then CONNS measured, over LOOPS
-//	                                concurrent loops of dial, write 1 B, read 1 B, close:
-//	                                {"connsPerSec":..,"conns":..,"errors":..}
+//	client churn ADDR CONNS LOOPS [WARMUP [WARMADDR]]
+//	                                unmeasured conns to WARMADDR (default ADDR) for WARMUP
+//	                                seconds (default 0), at least CONNS/10 and at most 12,000
+//	                                (CONNS/10 when WARMADDR is ADDR), then CONNS measured to
+//	                                ADDR, over LOOPS concurrent loops of dial, write 1 B,
+//	                                read 1 B, close: {"connsPerSec":..,"conns":..,"errors":..,"warm":..}
 //	client idle ADDR CONNS          open CONNS conns, then one 32-byte ping each; prints
 //	                                {"connected":..,"ok":..,"failures":..,"connectMs":..,"pingMs":..,"totalMs":..}
 //	                                and holds the conns open until stdin closes or sends a line.
@@ -131,19 +134,28 @@ func bulk(addr string, total int64, warmup time.Duration) {
 	emit(map[string]float64{"mbps": float64(total) / 1e6 / secs, "seconds": secs})
 }
 
-// churnRun starts count conns over loops concurrent goroutines, each a dial,
-// a 1-byte write, a 1-byte read and a close; bounded by 30 s as well.
-func churnRun(addr string, count int64, loops int) (conns, errs int64, secs float64) {
+// churnRun starts conns to addr over loops concurrent goroutines, each a
+// dial, a 1-byte write, a 1-byte read and a close: at least min, then more
+// until d has passed, at most max; bounded by 30 s as well.
+func churnRun(addr string, min, max int64, d time.Duration, loops int) (conns, errs int64, secs float64) {
 	var started int64
-	end := time.Now().Add(30 * time.Second)
 	t := time.Now()
+	until := t.Add(d)
+	end := t.Add(30 * time.Second)
 	var wg sync.WaitGroup
 	for l := 0; l < loops; l++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			b := []byte{1}
-			for atomic.AddInt64(&started, 1) <= count && time.Now().Before(end) {
+			for {
+				now := time.Now()
+				if !now.Before(end) || (atomic.LoadInt64(&started) >= min && !now.Before(until)) {
+					return
+				}
+				if atomic.AddInt64(&started, 1) > max {
+					return
+				}
 				c, err := net.Dial("tcp", addr)
 				if err != nil {
 					atomic.AddInt64(&errs, 1)
@@ -166,11 +178,23 @@ func churnRun(addr string, count int64, loops int) (conns, errs int64, secs floa
 	return conns, errs, time.Since(t).Seconds()
 }
 
-// churn runs count/10 unmeasured warm-up conns, then count measured ones.
-func churn(addr string, count int64, loops int) {
-	_, warmErrs, _ := churnRun(addr, (count+9)/10, loops)
-	conns, errs, secs := churnRun(addr, count, loops)
-	emit(map[string]float64{"connsPerSec": float64(conns) / secs, "conns": float64(conns), "errors": float64(errs + warmErrs)})
+// churn runs unmeasured warm-up conns to warmAddr (a second address of the
+// same server, so that the measured destination keeps its ports), then
+// count measured ones to addr.
+func churn(addr string, count int64, loops int, warmup time.Duration, warmAddr string) {
+	min := (count + 9) / 10
+	max := int64(12000)
+	if warmAddr == addr {
+		max = min
+	}
+	warm, warmErrs, _ := churnRun(warmAddr, min, max, warmup, loops)
+	conns, errs, secs := churnRun(addr, count, count, 0, loops)
+	emit(map[string]float64{
+		"connsPerSec": float64(conns) / secs,
+		"conns":       float64(conns),
+		"errors":      float64(errs + warmErrs),
+		"warm":        float64(warm),
+	})
 }
 
 func idle(addr string, n int) {
@@ -239,7 +263,7 @@ func idle(addr string, n int) {
 
 func main() {
 	if len(os.Args) < 4 {
-		die(fmt.Errorf("usage: client pingpong|bulk|churn|idle ADDR ARG [LOOPS|WARMUP]"))
+		die(fmt.Errorf("usage: client pingpong|bulk|churn|idle ADDR ARG [LOOPS|WARMUP] ..."))
 	}
 	mode, addr := os.Args[1], os.Args[2]
 	num, err := strconv.ParseFloat(os.Args[3], 64)
@@ -264,7 +288,18 @@ func main() {
 		if len(os.Args) > 4 {
 			loops, _ = strconv.Atoi(os.Args[4])
 		}
-		churn(addr, int64(num), loops)
+		if len(os.Args) > 5 {
+			secs, err := strconv.ParseFloat(os.Args[5], 64)
+			if err != nil {
+				die(err)
+			}
+			warmup = time.Duration(secs * float64(time.Second))
+		}
+		warmAddr := addr
+		if len(os.Args) > 6 {
+			warmAddr = os.Args[6]
+		}
+		churn(addr, int64(num), loops, warmup, warmAddr)
 	case "idle":
 		idle(addr, int(num))
 	default:

@@ -2,7 +2,7 @@
 // With "idle" as the second argument every conn gets a 30 s read deadline
 // and a 4 KiB buffer (the 10k-idle-connections workload), and a conn whose first bytes are
 // "STAT\n" makes the server print {"heapUsed":N} (after a GC) on stdout.
-// Build: go build -o /tmp/x/echo echo.go; run: GOMAXPROCS=1 /tmp/x/echo [port] [idle]
+// Build: go build -o /tmp/x/echo echo.go; run: GOMAXPROCS=1 /tmp/x/echo [port|host:port] [idle]
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"runtime"
+	"strings"
 	"time"
 )
 
@@ -52,7 +53,12 @@ func main() {
 		port = os.Args[1]
 	}
 	idle := len(os.Args) > 2 && os.Args[2] == "idle"
-	ln, err := net.Listen("tcp", "127.0.0.1:"+port)
+	addr := port
+	if !strings.Contains(addr, ":") {
+		addr = "127.0.0.1:" + port
+	}
+	// "tcp4": "tcp" on 0.0.0.0 would listen on a dual-stack IPv6 socket.
+	ln, err := net.Listen("tcp4", addr)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
