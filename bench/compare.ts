@@ -54,6 +54,10 @@
 // change against the code before it, e.g.
 // git worktree add /tmp/base HEAD~1; ... --base /tmp/base --impls netpoll,base,deno.
 //
+// The table gives each cell's median over the rounds, its ratio to Deno
+// native, and (netpoll against Deno native) the lowest and highest ratio of
+// the interleaved rounds: on a noisy host the spread says more than the median.
+//
 // Missing peers (wrk, node, go, cc) are reported as "missing", never faked.
 // Every child process is started here and killed by its PID, also on error.
 
@@ -939,10 +943,16 @@ const samples: Record<Impl, Record<string, number[]>> = {} as Record<
   Impl,
   Record<string, number[]>
 >;
+// The same samples by round (index r - 1; absent where a cell failed), for per-round ratios.
+const byRound: Record<Impl, Record<string, (number | null)[]>> = {} as Record<
+  Impl,
+  Record<string, (number | null)[]>
+>;
 const status: Record<Impl, Record<Workload, string>> = {} as Record<Impl, Record<Workload, string>>;
 const errors: { round: number; workload: string; impl: string; error: string }[] = [];
 for (const i of impls) {
   samples[i] = {};
+  byRound[i] = {};
   status[i] = {} as Record<Workload, string>;
 }
 const startedAt = new Date();
@@ -974,6 +984,7 @@ try {
           const cells = await runCell(w, impl);
           for (const [m, v] of Object.entries(cells)) {
             (samples[impl][`${w}.${m}`] ??= []).push(v);
+            (byRound[impl][`${w}.${m}`] ??= new Array(rounds).fill(null))[r] = v;
           }
           status[impl][w] = "ok";
           console.error(
@@ -1029,6 +1040,25 @@ for (const i of impls) {
   for (const [k, xs] of Object.entries(samples[i])) if (xs.length) medians[i][k] = median(xs);
 }
 
+/**
+ * netpoll / Deno native in each round where both cells succeeded: the rounds
+ * are interleaved, so these show how far one run's median ratio can be
+ * trusted on a noisy host.
+ */
+function roundRatios(key: string): number[] {
+  const a = byRound.netpoll?.[key];
+  const b = byRound.deno?.[key];
+  if (!a || !b) return [];
+  const out: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const x = a[r];
+    const y = b[r];
+    if (x !== null && y !== null && y !== 0) out.push(x / y);
+  }
+  return out;
+}
+const hasPair = impls.includes("netpoll") && impls.includes("deno") && rounds > 1;
+
 // The table: one column per implementation, one ratio column vs Deno native per other impl.
 const others = impls.filter((i) => i !== "deno");
 const hasDeno = impls.includes("deno");
@@ -1036,6 +1066,7 @@ const header = [
   "metric",
   ...impls.map(implLabel),
   ...(hasDeno ? others.map((i) => `${i}/deno`) : []),
+  ...(hasPair ? ["netpoll/deno by round"] : []),
   ...(impls.includes("netpoll") ? ["netpoll bar"] : []),
 ];
 const lines = [
@@ -1058,6 +1089,10 @@ for (const m of shown) {
     })
     : [];
   const row = [m.label, ...impls.map(cell), ...ratios];
+  if (hasPair) {
+    const rr = roundRatios(m.key);
+    row.push(rr.length ? `${Math.min(...rr).toFixed(2)}–${Math.max(...rr).toFixed(2)}×` : "");
+  }
   if (impls.includes("netpoll")) {
     const ok = m.bar?.ok(get);
     row.push(m.bar ? `${m.bar.text} ${ok === undefined ? "?" : ok ? "✓" : "✗"}` : "");
@@ -1130,6 +1165,8 @@ await Deno.writeTextFile(
       environment: { ...versions, taskset, nofile: lim },
       metrics: shown.map((m) => ({ key: m.key, label: m.label, higherBetter: m.higherBetter })),
       samples,
+      byRound,
+      roundRatios: Object.fromEntries(shown.map((m) => [m.key, roundRatios(m.key)])),
       medians,
       status,
       errors,
