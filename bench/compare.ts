@@ -53,6 +53,8 @@
 // checkout of this repository, interleaved with the rest, to measure a code
 // change against the code before it, e.g.
 // git worktree add /tmp/base HEAD~1; ... --base /tmp/base --impls netpoll,base,deno.
+// For churn the checkout must be from c97a78e on (its echo server takes host:port,
+// its client a warm-up address).
 //
 // The table gives each cell's median over the rounds, its ratio to Deno
 // native, and (netpoll against Deno native) the lowest and highest ratio of
