@@ -13,8 +13,16 @@ const response = new TextEncoder().encode(
 function countRequests(b: Uint8Array, n: number, state: { match: number }): number {
   let count = 0;
   let m = state.match;
-  for (let i = 0; i < n; i++) {
-    const c = b[i];
+  let i = 0;
+  while (i < n) {
+    // A "\r\n\r\n" starting anywhere in [i, i+3] covers b[i+3]: with no
+    // match under way, a byte there above '\r' rules all four starts out.
+    // Headers are mostly such bytes, so this reads ~1 in 4 of them.
+    if (m === 0) {
+      while (i + 3 < n && b[i + 3] > 13) i += 4;
+      if (i === n) break;
+    }
+    const c = b[i++];
     if (c === (m & 1 ? 10 : 13)) {
       if (++m === 4) {
         count++;

@@ -86,8 +86,14 @@ int main(int argc, char **argv) {
           break;
         }
         int m = match[fd], k = 0;
-        for (ssize_t j = 0; j < r; j++) {
-          char c = buf[j];
+        for (ssize_t j = 0; j < r;) {
+          // A "\r\n\r\n" starting anywhere in [j, j+3] covers buf[j+3]: with
+          // no match under way, a byte there above '\r' rules all four out.
+          if (m == 0) {
+            while (j + 3 < r && (unsigned char)buf[j + 3] > 13) j += 4;
+            if (j == r) break;
+          }
+          char c = buf[j++];
           if (c == ((m & 1) ? '\n' : '\r')) {
             if (++m == 4) {
               k++;
