@@ -115,7 +115,9 @@ int main(int argc, char **argv) {
           }
           k -= b;
         }
-        if (r < (ssize_t)sizeof buf) break; // a short read drained the socket
+        // A short read drained the socket, unless the peer's FIN came with
+        // this edge: then no other edge follows, and only recv's 0 tells.
+        if (r < (ssize_t)sizeof buf && !(evs[i].events & (EPOLLRDHUP | EPOLLHUP))) break;
       }
     }
   }
