@@ -40,27 +40,14 @@ async function build(argv: string[]): Promise<void> {
   assert(out.success, `${argv.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
 }
 
-/** The byte-at-a-time scan every server had before the skip: requests in text. */
+/** The requests in text: its blank lines, found left to right without overlap (as a server reads). */
 function requestsIn(text: string): number {
-  let count = 0;
-  let m = 0;
-  for (const ch of text) {
-    const c = ch.charCodeAt(0);
-    if (c === (m & 1 ? 10 : 13)) {
-      if (++m === 4) {
-        count++;
-        m = 0;
-      }
-    } else {
-      m = c === 13 ? 1 : 0;
-    }
-  }
-  return count;
+  return text.split("\r\n\r\n").length - 1;
 }
 
 /**
  * Sends chunks to the server at addr, pause() ms apart (0: none), then
- * half-closes: the server must answer every request the old scan finds,
+ * half-closes: the server must answer every request in them,
  * and nothing more, before it closes at our EOF.
  */
 async function exchange(addr: string, chunks: string[], pause: () => number): Promise<void> {
