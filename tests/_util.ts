@@ -108,3 +108,52 @@ export function has(cmd: string, args: string[]): boolean {
     return false;
   }
 }
+
+/** A server process started by {@linkcode spawnListening}. */
+export interface Listening {
+  child: Deno.ChildProcess;
+  /** The address from its "listening on ADDR" line. */
+  addr: string;
+  /** Ends it (closes its stdin when that was piped, else kills it) and releases its pipes. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server that prints "listening on ADDR" first (the examples, the
+ * bench servers, the interop peers) and resolves once it has. With stdin
+ * "piped" the server is expected to exit when its stdin closes: `go run`'s
+ * binary outlives a kill of `go run`.
+ */
+export async function spawnListening(
+  cmd: string,
+  args: string[],
+  stdin: "null" | "piped" = "null",
+): Promise<Listening> {
+  const child = new Deno.Command(cmd, { args, stdin, stdout: "piped", stderr: "inherit" }).spawn();
+  const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  const stop = async () => {
+    try {
+      if (stdin === "piped") await child.stdin.close();
+      else child.kill();
+    } catch {
+      // It has exited already.
+    }
+    await reader.cancel();
+    await child.status;
+  };
+  let line = "";
+  while (!line.includes("\n")) {
+    const { value, done } = await reader.read();
+    if (done) {
+      await stop();
+      throw new Error(`${cmd} ${args.join(" ")} exited before listening`);
+    }
+    line += value;
+  }
+  const m = /listening on (\S+)/.exec(line);
+  if (m === null) {
+    await stop();
+    throw new Error(`${cmd}: no address in ${JSON.stringify(line)}`);
+  }
+  return { child, addr: m[1], stop };
+}

@@ -5,7 +5,7 @@
 // ends just past a skip, must not lose or invent a request.
 import { assert, assertEquals } from "@std/assert";
 import { Dial, EOF, Is, type TCPConn } from "../mod.ts";
-import { bounded, has, requirePeers } from "./_util.ts";
+import { bounded, has, requirePeers, spawnListening } from "./_util.ts";
 
 const response = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: text/plain\r\n\r\nok";
 const haveCc = has("cc", ["--version"]);
@@ -97,50 +97,39 @@ for (const [name, start, available] of servers) {
         assert(available, `${name} is required (REQUIRE_PEERS=1) but missing`);
         const dir = await Deno.makeTempDir();
         const argv = await start(dir);
-        const child = new Deno.Command(argv[0], {
-          args: argv.slice(1),
-          stdout: "piped",
-          stderr: "inherit",
-        }).spawn();
-        const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
         try {
-          let first = "";
-          while (!first.includes("\n")) {
-            const r = await lines.read();
-            assert(!r.done, `${name} exited before listening`);
-            first += r.value;
-          }
-          const addr = first.trim().split(" ").pop()!;
-          // Reads that end exactly where a 4-byte skip lands: a scan that
-          // then looks one byte past the read sees a stale '\r' there (the
-          // servers reuse their buffers) and counts "\n\r\n" as the end of a
-          // request; one valid request follows.
-          for (let i = 0; i < 2; i++) {
-            const chunks = ["ABCD\rZ", "WXYZ", "\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n\r\n"];
-            await exchange(addr, chunks, () => 30);
-          }
-          const rand = rng(1);
-          for (let conn = 0; conn < 20; conn++) {
-            let text = "";
-            for (let i = 1 + Math.floor(rand() * 40); i > 0; i--) {
-              text += `GET /${"x".repeat(Math.floor(rand() * 9))} HTTP/1.1\r\nHost: h${
-                "y".repeat(Math.floor(rand() * 6))
-              }\r\n\r\n`;
+          const { addr, stop } = await spawnListening(argv[0], argv.slice(1));
+          try {
+            // Reads that end exactly where a 4-byte skip lands: a scan that
+            // then looks one byte past the read sees a stale '\r' there (the
+            // servers reuse their buffers) and counts "\n\r\n" as the end of a
+            // request; one valid request follows.
+            for (let i = 0; i < 2; i++) {
+              const chunks = ["ABCD\rZ", "WXYZ", "\n\r\n", "GET / HTTP/1.1\r\nHost: h\r\n\r\n"];
+              await exchange(addr, chunks, () => 30);
             }
-            // Chunks of 1-9 bytes, some apart, so the server's reads end
-            // at every offset of the blank line and of a skip.
-            const chunks: string[] = [];
-            for (let o = 0; o < text.length;) {
-              const n = 1 + Math.floor(rand() * 9);
-              chunks.push(text.slice(o, o + n));
-              o += n;
+            const rand = rng(1);
+            for (let conn = 0; conn < 20; conn++) {
+              let text = "";
+              for (let i = 1 + Math.floor(rand() * 40); i > 0; i--) {
+                text += `GET /${"x".repeat(Math.floor(rand() * 9))} HTTP/1.1\r\nHost: h${
+                  "y".repeat(Math.floor(rand() * 6))
+                }\r\n\r\n`;
+              }
+              // Chunks of 1-9 bytes, some apart, so the server's reads end
+              // at every offset of the blank line and of a skip.
+              const chunks: string[] = [];
+              for (let o = 0; o < text.length;) {
+                const n = 1 + Math.floor(rand() * 9);
+                chunks.push(text.slice(o, o + n));
+                o += n;
+              }
+              await exchange(addr, chunks, () => rand() < 0.1 ? 2 : 0);
             }
-            await exchange(addr, chunks, () => rand() < 0.1 ? 2 : 0);
+          } finally {
+            await stop();
           }
         } finally {
-          child.kill();
-          await child.status;
-          await lines.cancel();
           await Deno.remove(dir, { recursive: true });
         }
       }),

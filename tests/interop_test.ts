@@ -2,7 +2,7 @@
 // present (REQUIRE_PEERS=1 makes a missing peer a failure, as CI sets it).
 import { assert, assertEquals } from "@std/assert";
 import { DialTimeout, EOF, Is, Listen } from "../mod.ts";
-import { bounded, has, readFull, requirePeers } from "./_util.ts";
+import { bounded, has, readFull, requirePeers, spawnListening } from "./_util.ts";
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -86,22 +86,9 @@ for (const peer of peers) {
     fn: () =>
       bounded(120000, async () => {
         assert(present, `${peer.cmd} is required (REQUIRE_PEERS=1) but missing`);
-        const child = new Deno.Command(peer.cmd, {
-          args: peer.args,
-          stdin: "piped",
-          stdout: "piped",
-          stderr: "inherit",
-        }).spawn();
-        const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+        const srv = await spawnListening(peer.cmd, peer.args, "piped");
         try {
-          let line = "";
-          while (!line.includes("\n")) {
-            const { value, done } = await reader.read();
-            if (done) throw new Error(`${peer.name} exited early`);
-            line += value;
-          }
-          const addr = line.trim().replace("listening on ", "");
-          const c = await DialTimeout("tcp", addr, 2000);
+          const c = await DialTimeout("tcp", srv.addr, 2000);
           const msg = enc.encode(`hello ${peer.name} `.repeat(1000));
           await c.Write(msg);
           const got = new Uint8Array(msg.length);
@@ -109,9 +96,7 @@ for (const peer of peers) {
           assertEquals(got, msg);
           c.Close();
         } finally {
-          await child.stdin.close();
-          await reader.cancel();
-          await child.status;
+          await srv.stop();
         }
       }),
   });

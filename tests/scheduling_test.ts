@@ -3,7 +3,15 @@
 import { assert } from "@std/assert";
 import { defaultPoller } from "../src/runtime/netpoll.ts";
 import { type Conn, Dial, ErrClosed, Is, Listen } from "../mod.ts";
-import { assertNoNewFds, bounded, echoUntilClosed, listFds, pair, sleep } from "./_util.ts";
+import {
+  assertNoNewFds,
+  bounded,
+  echoUntilClosed,
+  listFds,
+  pair,
+  sleep,
+  spawnListening,
+} from "./_util.ts";
 
 /**
  * How late a 10 ms interval runs while work() runs for ms: the 95th
@@ -185,20 +193,20 @@ for (const [name, windowUs] of [["a sched_yield hop", "0"], ["a 50 µs hop", "50
 
 Deno.test("an idle server uses no CPU over 3 s", () =>
   bounded(15000, async () => {
-    const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-ffi", "--allow-read", "--allow-net", "examples/echo_server.ts", "0"],
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const reader = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const srv = await spawnListening(Deno.execPath(), [
+      "run",
+      "--allow-ffi",
+      "--allow-read",
+      "--allow-net",
+      "examples/echo_server.ts",
+      "0",
+    ]);
     try {
-      let out = "";
-      while (!out.includes("\n")) out += (await reader.read()).value ?? "";
       // Let start-up work (JIT, module loading) finish first.
       await new Promise((r) => setTimeout(r, 500));
       // Read through a child: Deno grants /proc/PID only with --allow-all.
       const ticks = () => {
-        const out = new Deno.Command("cat", { args: [`/proc/${child.pid}/stat`] }).outputSync();
+        const out = new Deno.Command("cat", { args: [`/proc/${srv.child.pid}/stat`] }).outputSync();
         const stat = new TextDecoder().decode(out.stdout);
         const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
         return Number(f[11]) + Number(f[12]);
@@ -208,8 +216,6 @@ Deno.test("an idle server uses no CPU over 3 s", () =>
       const used = ticks() - t0; // clock ticks of 10 ms
       assert(used <= 1, `idle server used ${used * 10} ms of CPU in 3 s`);
     } finally {
-      child.kill();
-      await child.status;
-      await reader.cancel();
+      await srv.stop();
     }
   }));

@@ -3,7 +3,7 @@
 // writev_test.go where they apply.
 import { assert, assertEquals } from "@std/assert";
 import { Buffers, Dial, EOF, Listen, OpenFile, type TCPConn } from "../mod.ts";
-import { assertNoNewFds, bounded, listFds, pair, readFull } from "./_util.ts";
+import { assertNoNewFds, bounded, listFds, pair, readFull, spawnListening } from "./_util.ts";
 
 function pattern(size: number, seed: number): Uint8Array {
   const b = new Uint8Array(size);
@@ -178,29 +178,17 @@ Deno.test("Dial through examples/tcp_proxy.ts splices both ways", () =>
       c.CloseWrite();
       c.Close();
     })();
-    const proxy = new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "--allow-ffi",
-        "--allow-read",
-        "--allow-net",
-        "examples/tcp_proxy.ts",
-        "0",
-        upstream.Addr().String(),
-      ],
-      stdout: "piped",
-      stderr: "inherit",
-    }).spawn();
-    const reader = proxy.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    const proxy = await spawnListening(Deno.execPath(), [
+      "run",
+      "--allow-ffi",
+      "--allow-read",
+      "--allow-net",
+      "examples/tcp_proxy.ts",
+      "0",
+      upstream.Addr().String(),
+    ]);
     try {
-      let line = "";
-      while (!line.includes("\n")) {
-        const { value, done } = await reader.read();
-        if (done) throw new Error("proxy exited");
-        line += value;
-      }
-      const addr = /listening on (\S+)/.exec(line)![1];
-      const c = await Dial("tcp", addr) as TCPConn;
+      const c = await Dial("tcp", proxy.addr) as TCPConn;
       const data = pattern(1 << 20, 5);
       const [, got] = await Promise.all([
         c.Write(data).then(() => c.CloseWrite()),
@@ -210,9 +198,7 @@ Deno.test("Dial through examples/tcp_proxy.ts splices both ways", () =>
       c.Close();
       await echo;
     } finally {
-      proxy.kill();
-      await proxy.status;
-      await reader.cancel();
+      await proxy.stop();
       upstream.Close();
     }
     assert(true);
