@@ -1,6 +1,7 @@
 // CPU per connection of a churn pair (client and server), netpoll or Deno
 // native: the client runs in this process (pin it: taskset -c 1), the echo
-// server on core 0; after 12,000 warm-up conns through 127.0.0.2, N conns
+// server on core 0; after 36,000 warm-up conns through 127.0.0.2-4 (past
+// the JIT's tier-up, as bench/compare.ts), N conns
 // (dial, write 1 B, read 1 B, close) over LOOPS loops to 127.0.0.1, with
 // utime+stime of both processes from /proc/PID/stat over those conns.
 // Usage: taskset -c 1 deno run -A bench/churn_cpu.ts netpoll|deno LOOPS [N]
@@ -61,7 +62,7 @@ function cpuMicros(pid: string | number): number {
 }
 
 try {
-  await run(`127.0.0.2:${port}`, 12_000);
+  for (const warm of ["127.0.0.2", "127.0.0.3", "127.0.0.4"]) await run(`${warm}:${port}`, 12_000);
   const c0 = cpuMicros("self");
   const s0 = cpuMicros(child.pid);
   const t0 = performance.now();

@@ -28,18 +28,25 @@
 //             optimizing tier (TurboFan) only after tens of thousands of calls, and
 //             each compile (up to tens of ms on the pinned core) would stall what is
 //             measured: a JIT-heavy client or server is then measured cold
-//   churn     dial, write 1 B, read 1 B, close, N times (default 10,000), each on a
-//             fresh server: conns/s over 4 concurrent loops (throughput) and over 1 loop
-//             (sequential: each conn's latency, as a client making one call at a time
-//             sees it). N stays under the 14,116 ports Linux's connect() takes first per
-//             destination (one parity of 32768-60999; seen in TIME_WAIT): past them,
-//             every connect() scans ports still in TIME_WAIT, and every impl measured the
-//             same ~14,100 conns/s (tw_reuse frees a port after 1 s). So the warm-up
-//             before them (--warmup seconds, at least N/10 and at most 12,000 conns, the
-//             same loops) reaches the same server, which listens on 0.0.0.0, through
-//             127.0.0.2: a destination of its own. Before each cell the harness waits
-//             (at most 75 s) until the cell's conns fit in the kernel's TIME_WAIT table
-//             (net.ipv4.tcp_max_tw_buckets; past it closes skip TIME_WAIT, another path).
+//   churn     dial, write 1 B, read 1 B, close, N times (default 10,000): conns/s over
+//             4 concurrent loops (throughput), then N more over 1 loop (sequential:
+//             each conn's latency, as a client making one call at a time sees it), by
+//             one client process against one fresh server per impl and round. First
+//             comes an unmeasured warm-up over 4 loops for --warmup seconds (at least
+//             N/10 conns): V8 tiers the per-conn functions of a JS client and server
+//             up to TurboFan only after ~15,000-25,000 conns, and those compiles (up to
+//             30 ms each, ~350 ms in all for netpoll's client) would land in the
+//             measured conns. Every destination (IP, port) gets at most 12,000 conns,
+//             under the 14,116 ports Linux's connect() takes first per destination (one
+//             parity of 32768-60999; seen in TIME_WAIT): past them, every connect()
+//             scans ports still in TIME_WAIT, and every impl measured the same ~14,100
+//             conns/s (tw_reuse frees a port after 1 s). So the server listens on
+//             0.0.0.0 and the warm-up reaches it through 127.0.0.2, .3 and .4 in turn
+//             (up to 36,000 conns), the throughput cell through 127.0.0.1, the
+//             sequential one through 127.0.0.5. Before each impl's pair the harness
+//             waits (at most 75 s) until all its conns fit in the kernel's TIME_WAIT
+//             table (net.ipv4.tcp_max_tw_buckets; past it closes skip TIME_WAIT,
+//             another path)
 //   idle      N concurrent conns (default 10,000), each with a 30 s read deadline on the
 //             server, then one 32-byte ping each: failures, total ms (connect + ping),
 //             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
@@ -53,8 +60,8 @@
 // checkout of this repository, interleaved with the rest, to measure a code
 // change against the code before it, e.g.
 // git worktree add /tmp/base HEAD~1; ... --base /tmp/base --impls netpoll,base,deno.
-// For churn the checkout must be from c97a78e on (its echo server takes host:port,
-// its client a warm-up address).
+// For churn the checkout's echo server must take host:port and its client
+// WARMADDRS and SEQADDR (the usage in bench/clients/deno_client.ts).
 //
 // The table gives each cell's median over the rounds, its ratio to Deno
 // native, and (netpoll against Deno native) the lowest and highest ratio of
@@ -702,34 +709,33 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
         return { mbps: r.mbps };
       });
     case "churn": {
-      // One server per run: conns from one run to the next reach a fresh port,
-      // so the previous run's TIME_WAIT sockets do not collide with them. The
-      // server listens on 0.0.0.0 so that the warm-up can reach it through
-      // 127.0.0.2, a destination of its own (see the usage above).
-      const run = async (loops: number) => {
-        await twRoom(CHURN_WARM_MAX + churnConns);
-        const overflow0 = twOverflows();
-        const rate = await withServer(anyHost(echoOf(impl)), d.env, async (s) => {
-          const port = s.addr.slice(s.addr.lastIndexOf(":") + 1);
-          const r = await runClient(
-            [
-              ...clientFor(impl)("churn", `127.0.0.1:${port}`, String(churnConns)),
-              String(loops),
-              String(warmupSecs),
-              `127.0.0.2:${port}`,
-            ],
-            120_000,
-          );
-          if (r.errors) console.error(`churn ${impl} ×${loops}: ${r.errors} errors`);
-          return r.connsPerSec;
-        });
-        const overflows = twOverflows() - overflow0;
-        if (overflows > 0) {
-          console.error(`churn ${impl} ×${loops}: ${overflows} TIME_WAIT overflows (kernel)`);
-        }
-        return rate;
-      };
-      return { connsPerSec: await run(4), seqConnsPerSec: await run(1) };
+      // One server and one client for both cells, after one warm-up (JIT
+      // tiers take ~30,000 conns; see the usage above). The server listens on
+      // 0.0.0.0 so that the warm-up and each cell reach it through a
+      // destination of their own: a fresh server's port and 127.0.0.x.
+      await twRoom(CHURN_WARM_ADDRS * CHURN_WARM_MAX + 2 * churnConns);
+      const overflow0 = twOverflows();
+      const r = await withServer(anyHost(echoOf(impl)), d.env, async (s) => {
+        const port = s.addr.slice(s.addr.lastIndexOf(":") + 1);
+        const warmAddrs = Array.from(
+          { length: CHURN_WARM_ADDRS },
+          (_, k) => `127.0.0.${2 + k}:${port}`,
+        );
+        return await runClient(
+          [
+            ...clientFor(impl)("churn", `127.0.0.1:${port}`, String(churnConns)),
+            "4",
+            String(warmupSecs),
+            warmAddrs.join(","),
+            `127.0.0.${2 + CHURN_WARM_ADDRS}:${port}`,
+          ],
+          150_000,
+        );
+      });
+      if (r.errors) console.error(`churn ${impl}: ${r.errors} errors`);
+      const overflows = twOverflows() - overflow0;
+      if (overflows > 0) console.error(`churn ${impl}: ${overflows} TIME_WAIT overflows (kernel)`);
+      return { connsPerSec: r.connsPerSec, seqConnsPerSec: r.seqConnsPerSec };
     }
     case "idle":
       return await idleRun(impl);
@@ -738,8 +744,10 @@ async function runCell(w: Workload, impl: Impl): Promise<Cells> {
 
 class Missing extends Error {}
 
-/** The most warm-up conns a churn client makes (its own cap, see the usage above). */
+/** The most warm-up conns a churn client makes to one address (its own cap). */
 const CHURN_WARM_MAX = 12_000;
+/** The churn warm-up's addresses: up to 36,000 conns, past the JIT's tier-up. */
+const CHURN_WARM_ADDRS = 3;
 
 /** An echo server command listening on 0.0.0.0 instead of 127.0.0.1. */
 function anyHost(cmd: string[]): string[] {

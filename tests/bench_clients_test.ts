@@ -20,9 +20,10 @@ const clients: [string, (mode: string) => string[], boolean][] = [
 ];
 
 /** An echo server that counts the conns it accepted and the bytes it echoed. */
-async function countingServer(bufSize = 32) {
-  const ln = await Listen("tcp", "127.0.0.1:0");
+async function countingServer(bufSize = 32, host = "127.0.0.1") {
+  const ln = await Listen("tcp", `${host}:0`);
   let accepted = 0;
+  const byDest = new Map<string, number>();
   let echoed = 0;
   const open = new Set<Conn>();
   const serve = async (c: Conn) => {
@@ -34,12 +35,17 @@ async function countingServer(bufSize = 32) {
   const loop = (async () => {
     for await (const c of ln) {
       accepted++;
+      const local = c.LocalAddr()?.String() ?? "none";
+      const dest = local.slice(0, local.lastIndexOf(":"));
+      byDest.set(dest, (byDest.get(dest) ?? 0) + 1);
       serve(c);
     }
   })();
   return {
     addr: ln.Addr().String(),
     accepted: () => accepted,
+    /** Accepted conns by the local IP they reached. */
+    byDest: () => Object.fromEntries(byDest),
     echoed: () => echoed,
     serving: () => open.size,
     async close() {
@@ -78,6 +84,45 @@ for (const [name, argv, available] of clients) {
         }),
     });
   }
+}
+
+for (const [name, argv, available] of clients) {
+  Deno.test({
+    name: `bench client ${name}: churn's warm-up, throughput and sequential destinations`,
+    ignore: !available && !requirePeers,
+    fn: () =>
+      bounded(120_000, async () => {
+        assert(available, `${name} is required (REQUIRE_PEERS=1) but missing`);
+        const srv = await countingServer(32, "0.0.0.0");
+        try {
+          const port = srv.addr.slice(srv.addr.lastIndexOf(":") + 1);
+          const [cmd, ...args] = argv("churn");
+          const out = await new Deno.Command(cmd, {
+            args: [
+              ...args,
+              `127.0.0.1:${port}`,
+              "200",
+              "4",
+              "0",
+              `127.0.0.2:${port},127.0.0.3:${port}`,
+              `127.0.0.4:${port}`,
+            ],
+            stdout: "piped",
+            stderr: "inherit",
+          }).output();
+          assert(out.success, `${name} client exited with ${out.code}`);
+          const r = JSON.parse(new TextDecoder().decode(out.stdout).trim());
+          assertEquals([r.conns, r.errors, r.warm], [400, 0, 20]);
+          assert(r.connsPerSec > 0, `connsPerSec ${r.connsPerSec}`);
+          assert(r.seqConnsPerSec > 0, `seqConnsPerSec ${r.seqConnsPerSec}`);
+          // No warm-up time: the first warm-up address takes the 20 conns
+          // (CONNS/10), the second none; then 200 over 4 loops, 200 over 1.
+          assertEquals(srv.byDest(), { "127.0.0.2": 20, "127.0.0.1": 200, "127.0.0.4": 200 });
+        } finally {
+          await srv.close();
+        }
+      }),
+  });
 }
 
 for (const [name, argv, available] of clients) {

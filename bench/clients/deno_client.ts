@@ -6,12 +6,14 @@
 //   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
 //                             (default 0: one block), then BYTES measured, in 64 KiB
 //                             writes with concurrent read-back: {"mbps","seconds"}
-//   churn ADDR CONNS LOOPS [WARMUP [WARMADDR]]
-//                             unmeasured conns to WARMADDR (default ADDR) for WARMUP
-//                             seconds (default 0), at least CONNS/10 and at most 12,000
-//                             (CONNS/10 when WARMADDR is ADDR), then CONNS measured to
-//                             ADDR, over LOOPS concurrent loops of dial, write 1 B, read
-//                             1 B, close: {"connsPerSec","conns","errors","warm"}
+//   churn ADDR CONNS LOOPS [WARMUP [WARMADDRS [SEQADDR]]]
+//                             loops of dial, write 1 B, read 1 B, close: unmeasured conns
+//                             over LOOPS loops to the comma-separated WARMADDRS in turn
+//                             (default ADDR) for WARMUP seconds (default 0), at least
+//                             CONNS/10 in all and at most 12,000 to each (CONNS/10 in all
+//                             to ADDR), then CONNS measured to ADDR over LOOPS loops and,
+//                             with SEQADDR, CONNS measured to SEQADDR over 1 loop:
+//                             {"connsPerSec","seqConnsPerSec","conns","errors","warm"}
 //   idle ADDR CONNS           CONNS conns, then one 32-byte ping each (as the Go client's
 //                             idle mode); holds them until stdin sends a line or closes.
 
@@ -25,8 +27,8 @@ interface Stream {
 }
 
 // arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk);
-// churn's WARMUP and WARMADDR follow it.
-const [mode, impl, address, arg, arg2, arg3, arg4] = Deno.args;
+// churn's WARMUP, WARMADDRS and SEQADDR follow it.
+const [mode, impl, address, arg, arg2, arg3, arg4, arg5] = Deno.args;
 const num = Number(arg);
 
 // Imported only for netpoll (the Deno-native client must not depend on the
@@ -139,12 +141,18 @@ function warmBytes(total: number): number {
   return Math.ceil(total / 10 / (64 << 10)) * (64 << 10);
 }
 
-async function churn(total: number, loops: number, warmupSecs: number, warmAddr: string) {
+async function churn(
+  total: number,
+  loops: number,
+  warmupSecs: number,
+  warmAddrs: string,
+  seqAddr: string | undefined,
+) {
   const one = new Uint8Array([1]);
   // Starts conns to `to` over `loops` concurrent loops: dial, write 1 B, read
   // 1 B, close; at least `min`, then more until `secs` have passed, at most
   // `max`. Bounded by 30 s as well.
-  const run = async (to: string, min: number, max: number, secs: number) => {
+  const run = async (to: string, loops: number, min: number, max: number, secs: number) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
@@ -173,17 +181,28 @@ async function churn(total: number, loops: number, warmupSecs: number, warmAddr:
     await Promise.all(Array.from({ length: loops }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  // Warm-up, unmeasured (the JIT of client and server, pools). To a second
-  // address of the same server when given one, so that its conns do not
-  // spend the ports connect() takes first for the measured destination.
+  // Warm-up, unmeasured (the JIT of client and server, pools), to other
+  // addresses of the same server when given: each destination has its own
+  // ports, and the measured ones keep theirs.
   const min = Math.ceil(total / 10);
-  const warm = await run(warmAddr, min, warmAddr === address ? min : 12_000, warmupSecs);
-  const r = await run(address, total, total, 0);
+  const until = performance.now() + warmupSecs * 1000;
+  let warm = 0;
+  let errors = 0;
+  for (const to of warmAddrs.split(",")) {
+    const left = Math.max(0, (until - performance.now()) / 1000);
+    const need = Math.max(0, min - warm);
+    const w = await run(to, loops, need, to === address ? need : 12_000, left);
+    warm += w.conns;
+    errors += w.errors;
+  }
+  const r = await run(address, loops, total, total, 0);
+  const seq = seqAddr === undefined ? null : await run(seqAddr, 1, total, total, 0);
   return {
     connsPerSec: r.conns / r.secs,
-    conns: r.conns,
-    errors: r.errors + warm.errors,
-    warm: warm.conns,
+    ...(seq === null ? {} : { seqConnsPerSec: seq.conns / seq.secs }),
+    conns: r.conns + (seq?.conns ?? 0),
+    errors: errors + r.errors + (seq?.errors ?? 0),
+    warm,
   };
 }
 
@@ -241,7 +260,7 @@ const result = mode === "pingpong"
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(arg2 ?? "4"), Number(arg3 ?? "0"), arg4 ?? address)
+  ? await churn(num, Number(arg2 ?? "4"), Number(arg3 ?? "0"), arg4 ?? address, arg5)
   : mode === "idle"
   ? await idle(num)
   : null;

@@ -5,17 +5,19 @@
 //   bulk ADDR BYTES [WARMUP]  unmeasured BYTES/10 blocks for at least WARMUP seconds
 //                             (default 0: one block), then BYTES measured, in 64 KiB
 //                             writes with concurrent read-back: {"mbps","seconds"}
-//   churn ADDR CONNS LOOPS [WARMUP [WARMADDR]]
-//                             unmeasured conns to WARMADDR (default ADDR) for WARMUP
-//                             seconds (default 0), at least CONNS/10 and at most 12,000
-//                             (CONNS/10 when WARMADDR is ADDR), then CONNS measured to
-//                             ADDR, over LOOPS concurrent loops of dial, write 1 B, read
-//                             1 B, close: {"connsPerSec","conns","errors","warm"}
+//   churn ADDR CONNS LOOPS [WARMUP [WARMADDRS [SEQADDR]]]
+//                             loops of dial, write 1 B, read 1 B, close: unmeasured conns
+//                             over LOOPS loops to the comma-separated WARMADDRS in turn
+//                             (default ADDR) for WARMUP seconds (default 0), at least
+//                             CONNS/10 in all and at most 12,000 to each (CONNS/10 in all
+//                             to ADDR), then CONNS measured to ADDR over LOOPS loops and,
+//                             with SEQADDR, CONNS measured to SEQADDR over 1 loop:
+//                             {"connsPerSec","seqConnsPerSec","conns","errors","warm"}
 import net from "node:net";
 
 // arg2: the mode's second argument, LOOPS (churn) or WARMUP seconds (pingpong, bulk);
-// churn's WARMUP and WARMADDR follow it.
-const [mode, address, arg, arg2, arg3, arg4] = process.argv.slice(2);
+// churn's WARMUP, WARMADDRS and SEQADDR follow it.
+const [mode, address, arg, arg2, arg3, arg4, arg5] = process.argv.slice(2);
 const host = address.slice(0, address.lastIndexOf(":"));
 const port = Number(address.slice(address.lastIndexOf(":") + 1));
 const num = Number(arg);
@@ -96,7 +98,7 @@ async function bulk(total, warmupSecs) {
   return { mbps: total / 1e6 / secs, seconds: secs };
 }
 
-async function churn(total, loops, warmupSecs, warmAddr) {
+async function churn(total, loops, warmupSecs, warmAddrs, seqAddr) {
   const one = (to) =>
     new Promise((resolve, reject) => {
       const i = to.lastIndexOf(":");
@@ -115,7 +117,7 @@ async function churn(total, loops, warmupSecs, warmAddr) {
     });
   // Starts conns to `to` over `loops` concurrent loops: at least `min`, then
   // more until `secs` have passed, at most `max`; bounded by 30 s too.
-  const run = async (to, min, max, secs) => {
+  const run = async (to, loops, min, max, secs) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
@@ -138,16 +140,27 @@ async function churn(total, loops, warmupSecs, warmAddr) {
     await Promise.all(Array.from({ length: loops }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
-  // Warm-up, unmeasured, as the Deno clients (to a second address of the
-  // server when given one: the measured destination keeps its ports).
+  // Warm-up, unmeasured, as the Deno clients (to other addresses of the
+  // server when given: the measured destinations keep their ports).
   const min = Math.ceil(total / 10);
-  const warm = await run(warmAddr, min, warmAddr === address ? min : 12_000, warmupSecs);
-  const r = await run(address, total, total, 0);
+  const until = performance.now() + warmupSecs * 1000;
+  let warm = 0;
+  let errors = 0;
+  for (const to of warmAddrs.split(",")) {
+    const left = Math.max(0, (until - performance.now()) / 1000);
+    const need = Math.max(0, min - warm);
+    const w = await run(to, loops, need, to === address ? need : 12_000, left);
+    warm += w.conns;
+    errors += w.errors;
+  }
+  const r = await run(address, loops, total, total, 0);
+  const seq = seqAddr === undefined ? null : await run(seqAddr, 1, total, total, 0);
   return {
     connsPerSec: r.conns / r.secs,
-    conns: r.conns,
-    errors: r.errors + warm.errors,
-    warm: warm.conns,
+    ...(seq === null ? {} : { seqConnsPerSec: seq.conns / seq.secs }),
+    conns: r.conns + (seq?.conns ?? 0),
+    errors: errors + r.errors + (seq?.errors ?? 0),
+    warm,
   };
 }
 
@@ -157,7 +170,7 @@ const result = mode === "pingpong"
   : mode === "bulk"
   ? await bulk(num, warmupSecs)
   : mode === "churn"
-  ? await churn(num, Number(arg2 ?? "4"), Number(arg3 ?? "0"), arg4 ?? address)
+  ? await churn(num, Number(arg2 ?? "4"), Number(arg3 ?? "0"), arg4 ?? address, arg5)
   : null;
 if (!result) throw new Error(`unknown mode ${mode}`);
 console.log(JSON.stringify(result));

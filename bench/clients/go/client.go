@@ -5,12 +5,14 @@
 //	client bulk ADDR BYTES [WARMUP] unmeasured BYTES/10 blocks for at least WARMUP seconds
 //	                                (default 0: one block), then BYTES measured, in 64 KiB
 //	                                writes with concurrent read-back: {"mbps":..,"seconds":..}
-//	client churn ADDR CONNS LOOPS [WARMUP [WARMADDR]]
-//	                                unmeasured conns to WARMADDR (default ADDR) for WARMUP
-//	                                seconds (default 0), at least CONNS/10 and at most 12,000
-//	                                (CONNS/10 when WARMADDR is ADDR), then CONNS measured to
-//	                                ADDR, over LOOPS concurrent loops of dial, write 1 B,
-//	                                read 1 B, close: {"connsPerSec":..,"conns":..,"errors":..,"warm":..}
+//	client churn ADDR CONNS LOOPS [WARMUP [WARMADDRS [SEQADDR]]]
+//	                                loops of dial, write 1 B, read 1 B, close: unmeasured
+//	                                conns over LOOPS loops to the comma-separated WARMADDRS
+//	                                in turn (default ADDR) for WARMUP seconds (default 0), at
+//	                                least CONNS/10 in all and at most 12,000 to each (CONNS/10
+//	                                in all to ADDR), then CONNS measured to ADDR over LOOPS
+//	                                loops and, with SEQADDR, CONNS measured to SEQADDR over 1
+//	                                loop: {"connsPerSec":..,"seqConnsPerSec":..,"conns":..,"errors":..,"warm":..}
 //	client idle ADDR CONNS          open CONNS conns, then one 32-byte ping each; prints
 //	                                {"connected":..,"ok":..,"failures":..,"connectMs":..,"pingMs":..,"totalMs":..}
 //	                                and holds the conns open until stdin closes or sends a line.
@@ -27,6 +29,7 @@ import (
 	"os"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -178,23 +181,44 @@ func churnRun(addr string, min, max int64, d time.Duration, loops int) (conns, e
 	return conns, errs, time.Since(t).Seconds()
 }
 
-// churn runs unmeasured warm-up conns to warmAddr (a second address of the
-// same server, so that the measured destination keeps its ports), then
-// count measured ones to addr.
-func churn(addr string, count int64, loops int, warmup time.Duration, warmAddr string) {
+// churn runs unmeasured warm-up conns to warmAddrs in turn (other addresses
+// of the same server, so that the measured destinations keep their ports),
+// then count measured ones to addr over loops and, when seqAddr is not
+// empty, count measured ones to seqAddr over one loop.
+func churn(addr string, count int64, loops int, warmup time.Duration, warmAddrs, seqAddr string) {
 	min := (count + 9) / 10
-	max := int64(12000)
-	if warmAddr == addr {
-		max = min
+	until := time.Now().Add(warmup)
+	var warm, errs int64
+	for _, to := range strings.Split(warmAddrs, ",") {
+		need := min - warm
+		if need < 0 {
+			need = 0
+		}
+		max := int64(12000)
+		if to == addr {
+			max = need
+		}
+		left := time.Until(until)
+		if left < 0 {
+			left = 0
+		}
+		w, e, _ := churnRun(to, need, max, left, loops)
+		warm += w
+		errs += e
 	}
-	warm, warmErrs, _ := churnRun(warmAddr, min, max, warmup, loops)
-	conns, errs, secs := churnRun(addr, count, count, 0, loops)
-	emit(map[string]float64{
-		"connsPerSec": float64(conns) / secs,
-		"conns":       float64(conns),
-		"errors":      float64(errs + warmErrs),
-		"warm":        float64(warm),
-	})
+	conns, e, secs := churnRun(addr, count, count, 0, loops)
+	errs += e
+	out := map[string]float64{"connsPerSec": float64(conns) / secs}
+	if seqAddr != "" {
+		c, e, s := churnRun(seqAddr, count, count, 0, 1)
+		out["seqConnsPerSec"] = float64(c) / s
+		conns += c
+		errs += e
+	}
+	out["conns"] = float64(conns)
+	out["errors"] = float64(errs)
+	out["warm"] = float64(warm)
+	emit(out)
 }
 
 func idle(addr string, n int) {
@@ -295,11 +319,14 @@ func main() {
 			}
 			warmup = time.Duration(secs * float64(time.Second))
 		}
-		warmAddr := addr
+		warmAddrs, seqAddr := addr, ""
 		if len(os.Args) > 6 {
-			warmAddr = os.Args[6]
+			warmAddrs = os.Args[6]
 		}
-		churn(addr, int64(num), loops, warmup, warmAddr)
+		if len(os.Args) > 7 {
+			seqAddr = os.Args[7]
+		}
+		churn(addr, int64(num), loops, warmup, warmAddrs, seqAddr)
 	case "idle":
 		idle(addr, int(num))
 	default:
