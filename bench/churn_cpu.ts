@@ -6,7 +6,8 @@
 // utime+stime of both processes from /proc/PID/stat over those conns.
 // Usage: taskset -c 1 deno run -A bench/churn_cpu.ts netpoll|deno LOOPS [N]
 // Prints {"impl","loops","connsPerSec","clientUsPerConn","serverUsPerConn",
-// "clientBusy","serverBusy"}.
+// "clientUserUs","clientSysUs","serverUserUs","serverSysUs","clientBusy","serverBusy"}
+// (µs per conn; user and system time apart).
 const [impl, loopsArg, nArg] = Deno.args;
 if (impl !== "netpoll" && impl !== "deno") {
   throw new Error("usage: churn_cpu.ts netpoll|deno LOOPS [N]");
@@ -55,10 +56,10 @@ async function run(to: string, n: number): Promise<void> {
   }));
 }
 
-/** utime+stime of a process, µs. */
-function cpuMicros(pid: string | number): number {
+/** [utime, stime] of a process, µs. */
+function cpuMicros(pid: string | number): [number, number] {
   const f = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1].split(" ");
-  return (Number(f[11]) + Number(f[12])) * 1e6 / 100; // USER_HZ is 100 on Linux
+  return [Number(f[11]) * 1e4, Number(f[12]) * 1e4]; // USER_HZ is 100 on Linux
 }
 
 try {
@@ -68,14 +69,21 @@ try {
   const t0 = performance.now();
   await run(`127.0.0.1:${port}`, total);
   const secs = (performance.now() - t0) / 1000;
-  const client = cpuMicros("self") - c0;
-  const srv = cpuMicros(child.pid) - s0;
+  const c1 = cpuMicros("self");
+  const s1 = cpuMicros(child.pid);
+  const per = (a: number, b: number) => Math.round((b - a) / total);
+  const client = c1[0] + c1[1] - c0[0] - c0[1];
+  const srv = s1[0] + s1[1] - s0[0] - s0[1];
   console.log(JSON.stringify({
     impl,
     loops,
     connsPerSec: Math.round(total / secs),
     clientUsPerConn: Math.round(client / total),
     serverUsPerConn: Math.round(srv / total),
+    clientUserUs: per(c0[0], c1[0]),
+    clientSysUs: per(c0[1], c1[1]),
+    serverUserUs: per(s0[0], s1[0]),
+    serverSysUs: per(s0[1], s1[1]),
     clientBusy: +(client / 1e6 / secs).toFixed(2),
     serverBusy: +(srv / 1e6 / secs).toFixed(2),
   }));
