@@ -46,6 +46,7 @@ const symbols = {
     nonblocking: true,
   },
   usleep_offthread: { name: "usleep", parameters: ["u32"], result: "i32", nonblocking: true },
+  usleep: { parameters: ["u32"], result: "i32" },
   // glibc 2.35+; absent from older ones, where the poller spins instead.
   epoll_pwait2: {
     parameters: ["i32", "buffer", "i32", "buffer", "pointer"],
@@ -330,6 +331,11 @@ export function threadHop(us = 0): Promise<number> {
   return us > 0
     ? sym.usleep_offthread(Math.min(Math.ceil(us), 999_999))
     : sym.sched_yield_offthread();
+}
+
+/** Sleeps this thread (Deno's main thread) for us microseconds, at most 999,999. */
+export function sleepHere(us: number): void {
+  if (us > 0) sym.usleep(Math.min(Math.ceil(us), 999_999));
 }
 
 /**

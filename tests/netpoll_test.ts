@@ -105,64 +105,78 @@ Deno.test("epoll_pwait2 waits on this thread up to its nanosecond timeout", () =
   }
 });
 
-Deno.test("with many active conns the spin waits in the kernel, and echoes and deadlines still work", () =>
-  bounded(15000, async () => {
-    const saved = [defaultPoller.blockActive, defaultPoller.spinMs, defaultPoller.maxSpinMs];
-    defaultPoller.blockActive = 4;
-    // A window longer than an in-process batch takes to run, so that the
-    // poller is still spinning when the traffic pauses.
-    defaultPoller.spinMs = defaultPoller.maxSpinMs = 5;
-    const ln = await Listen("tcp", "127.0.0.1:0");
-    const conns: Conn[] = [];
-    try {
-      const served = (async () => {
-        for (let i = 0; i < 17; i++) {
-          const c = await ln.Accept();
-          conns.push(c);
-          echoUntilClosed(c).catch(() => {});
-        }
-      })();
-      const clients = await Promise.all(
-        Array.from({ length: 17 }, () => Dial("tcp", ln.Addr().String())),
-      );
-      conns.push(...clients);
-      await served;
-      const blocks0 = defaultPoller.stats.blocks;
-      // One conn idles with a read deadline while 16 echo, pausing now and then.
-      const idle = clients[16];
-      idle.SetReadDeadline(new Date(Date.now() + 100));
-      const t = performance.now();
-      const timedOut = idle.Read(new Uint8Array(1)).then(() => -1, (e) => {
-        assert(e instanceof OpError && e.Timeout(), `got ${e}`);
-        return performance.now() - t;
-      });
-      await Promise.all(
-        clients.slice(0, 16).map(async (c, k) => {
-          const msg = new Uint8Array(64).fill(k);
-          const got = new Uint8Array(64);
-          for (let i = 0; i < 30; i++) {
-            msg[0] = i;
-            await c.Write(msg);
-            await readFull(c, got);
-            assertEquals(got, msg);
-            // A gap with every conn parked: the spin's empty polls, which
-            // the kernel waits replace.
-            if (i % 3 === 0) await sleep(1);
+// coalesceUs > 0: the kernel wait is a fixed sleep, then a poll.
+for (const coalesceUs of [0, 100]) {
+  Deno.test(`with many active conns the spin waits in the kernel (coalesceUs ${coalesceUs}), and echoes and deadlines still work`, () =>
+    bounded(15000, async () => {
+      const saved = [
+        defaultPoller.blockActive,
+        defaultPoller.spinMs,
+        defaultPoller.maxSpinMs,
+        defaultPoller.coalesceUs,
+      ];
+      defaultPoller.blockActive = 4;
+      defaultPoller.coalesceUs = coalesceUs;
+      // A window longer than an in-process batch takes to run, so that the
+      // poller is still spinning when the traffic pauses.
+      defaultPoller.spinMs = defaultPoller.maxSpinMs = 5;
+      const ln = await Listen("tcp", "127.0.0.1:0");
+      const conns: Conn[] = [];
+      try {
+        const served = (async () => {
+          for (let i = 0; i < 17; i++) {
+            const c = await ln.Accept();
+            conns.push(c);
+            echoUntilClosed(c).catch(() => {});
           }
-        }),
-      );
-      const late = await timedOut;
-      assert(late >= 95 && late < 400, `deadline fired after ${late} ms`);
-      if (libc.haveEpollPwait2) {
-        assert(
-          defaultPoller.stats.blocks > blocks0,
-          `no kernel waits with 16 active conns: ${JSON.stringify(defaultPoller.stats)}`,
+        })();
+        const clients = await Promise.all(
+          Array.from({ length: 17 }, () => Dial("tcp", ln.Addr().String())),
         );
+        conns.push(...clients);
+        await served;
+        const blocks0 = defaultPoller.stats.blocks;
+        // One conn idles with a read deadline while 16 echo, pausing now and then.
+        const idle = clients[16];
+        idle.SetReadDeadline(new Date(Date.now() + 100));
+        const t = performance.now();
+        const timedOut = idle.Read(new Uint8Array(1)).then(() => -1, (e) => {
+          assert(e instanceof OpError && e.Timeout(), `got ${e}`);
+          return performance.now() - t;
+        });
+        await Promise.all(
+          clients.slice(0, 16).map(async (c, k) => {
+            const msg = new Uint8Array(64).fill(k);
+            const got = new Uint8Array(64);
+            for (let i = 0; i < 30; i++) {
+              msg[0] = i;
+              await c.Write(msg);
+              await readFull(c, got);
+              assertEquals(got, msg);
+              // A gap with every conn parked: the spin's empty polls, which
+              // the kernel waits replace.
+              if (i % 3 === 0) await sleep(1);
+            }
+          }),
+        );
+        const late = await timedOut;
+        assert(late >= 95 && late < 400, `deadline fired after ${late} ms`);
+        if (libc.haveEpollPwait2) {
+          assert(
+            defaultPoller.stats.blocks > blocks0,
+            `no kernel waits with 16 active conns: ${JSON.stringify(defaultPoller.stats)}`,
+          );
+        }
+      } finally {
+        for (const c of conns) c.Close();
+        ln.Close();
+        [
+          defaultPoller.blockActive,
+          defaultPoller.spinMs,
+          defaultPoller.maxSpinMs,
+          defaultPoller.coalesceUs,
+        ] = saved;
+        await defaultPoller.idle();
       }
-    } finally {
-      for (const c of conns) c.Close();
-      ln.Close();
-      [defaultPoller.blockActive, defaultPoller.spinMs, defaultPoller.maxSpinMs] = saved;
-      await defaultPoller.idle();
-    }
-  }));
+    }));
+}

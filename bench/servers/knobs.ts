@@ -12,6 +12,7 @@ const KNOBS = [
   "blockActive",
   "blockAfterPolls",
   "yieldWindowUs",
+  "coalesceUs",
 ] as const;
 type Knob = typeof KNOBS[number];
 

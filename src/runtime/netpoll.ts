@@ -17,7 +17,7 @@ import {
   EPOLLPRI,
   EPOLLRDHUP,
 } from "../../ffi/constants.ts";
-import { monoNow, threadHop } from "../../ffi/libc.ts";
+import { monoNow, sleepHere, threadHop } from "../../ffi/libc.ts";
 import { Epoll, EventBuffer } from "./netpoll_epoll.ts";
 import { type Clock, systemClock, Timer, TimerHeap } from "./timers.ts";
 
@@ -353,6 +353,15 @@ export interface PollerOptions {
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls?: number;
   /**
+   * Experimental, in µs (default 0: off). Above 0, that wait in the kernel
+   * becomes a fixed sleep of up to this long followed by a poll, instead of
+   * a wait that the first event ends: under many busy conns each poll then
+   * finds more events. Measured once (session 23, pipelined wrk -c64, 4
+   * alternating runs): 100 µs took the server's CPU per request from a
+   * median ~0.79 to ~0.59 µs; not yet measured across the other workloads.
+   */
+  coalesceUs?: number;
+  /**
    * How long each yield leaves Deno's event loop to itself, in µs (default
    * 0): above 0 the hop through Deno's thread pool sleeps this long; at 0
    * it gives up the worker's CPU (sched_yield) and returns. A sleep lets
@@ -442,6 +451,8 @@ export class Poller {
   blockActive: number;
   /** Empty polls in a row after which such a spin waits in the kernel. */
   blockAfterPolls: number;
+  /** Experimental: the kernel wait under load as a fixed sleep of this many µs, then a poll (0: off). */
+  coalesceUs: number;
   /** How long each yield leaves Deno's event loop to itself, µs. */
   yieldWindowUs: number;
   readonly #epoll = new Epoll();
@@ -482,6 +493,7 @@ export class Poller {
     this.settleTurns = opts.settleTurns ?? 16;
     this.blockActive = opts.blockActive ?? 16;
     this.blockAfterPolls = opts.blockAfterPolls ?? 3;
+    this.coalesceUs = opts.coalesceUs ?? 0;
     this.yieldWindowUs = opts.yieldWindowUs ?? 0;
   }
 
@@ -662,7 +674,12 @@ export class Poller {
         const parkedBefore = this.#parked;
         let n: number;
         if (blockNs > 0) {
-          n = this.#epoll.block(this.#spinBuf, blockNs);
+          if (this.coalesceUs > 0) {
+            sleepHere(Math.min(this.coalesceUs, blockNs / 1000));
+            n = this.#epoll.poll(this.#spinBuf);
+          } else {
+            n = this.#epoll.block(this.#spinBuf, blockNs);
+          }
           blockNs = 0;
           this.stats.blocks++;
         } else {
