@@ -149,10 +149,10 @@ async function churn(
   seqAddr: string | undefined,
 ) {
   const one = new Uint8Array([1]);
-  // Starts conns to `to` over `loops` concurrent loops: dial, write 1 B, read
+  // Starts conns to `to` over `width` concurrent loops: dial, write 1 B, read
   // 1 B, close; at least `min`, then more until `secs` have passed, at most
   // `max`. Bounded by 30 s as well.
-  const run = async (to: string, loops: number, min: number, max: number, secs: number) => {
+  const run = async (to: string, width: number, min: number, max: number, secs: number) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
@@ -178,7 +178,7 @@ async function churn(
         }
       }
     };
-    await Promise.all(Array.from({ length: loops }, loop));
+    await Promise.all(Array.from({ length: width }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
   // Warm-up, unmeasured (the JIT of client and server, pools), to other

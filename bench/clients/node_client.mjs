@@ -115,9 +115,9 @@ async function churn(total, loops, warmupSecs, warmAddrs, seqAddr) {
         resolve();
       });
     });
-  // Starts conns to `to` over `loops` concurrent loops: at least `min`, then
+  // Starts conns to `to` over `width` concurrent loops: at least `min`, then
   // more until `secs` have passed, at most `max`; bounded by 30 s too.
-  const run = async (to, loops, min, max, secs) => {
+  const run = async (to, width, min, max, secs) => {
     let started = 0;
     let conns = 0;
     let errors = 0;
@@ -137,7 +137,7 @@ async function churn(total, loops, warmupSecs, warmAddrs, seqAddr) {
         }
       }
     };
-    await Promise.all(Array.from({ length: loops }, loop));
+    await Promise.all(Array.from({ length: width }, loop));
     return { conns, errors, secs: (performance.now() - t) / 1000 };
   };
   // Warm-up, unmeasured, as the Deno clients (to other addresses of the

@@ -352,14 +352,7 @@ export interface PollerOptions {
   blockActive?: number;
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls?: number;
-  /**
-   * Experimental, in µs (default 0: off). Above 0, that wait in the kernel
-   * becomes a fixed sleep of up to this long followed by a poll, instead of
-   * a wait that the first event ends: under many busy conns each poll then
-   * finds more events. Measured once (session 23, pipelined wrk -c64, 4
-   * alternating runs): 100 µs took the server's CPU per request from a
-   * median ~0.79 to ~0.59 µs; not yet measured across the other workloads.
-   */
+  /** Experimental: that wait in the kernel as a fixed sleep of up to this many µs, then a poll (default 0: off; see PollerControl). */
   coalesceUs?: number;
   /**
    * How long each yield leaves Deno's event loop to itself, in µs (default
