@@ -71,6 +71,39 @@
 // Every child process is started here and killed by its PID, also on error.
 
 const args = Deno.args;
+const FLAGS = [
+  "--rounds",
+  "--duration",
+  "--conns",
+  "--pings",
+  "--bulk-mib",
+  "--churn-conns",
+  "--warmup",
+  "--client",
+  "--json",
+  "--svg",
+  "--tuned",
+  "--base",
+  "--only",
+  "--impls",
+];
+if (args.includes("--help") || args.includes("-h")) {
+  // The usage is this file's header comment, up to the first code line.
+  const src = await Deno.readTextFile(new URL(import.meta.url));
+  const head = src.split("\n").filter((_, i, a) =>
+    a.slice(0, i + 1).every((l) => l.startsWith("//"))
+  );
+  console.log(head.map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+  Deno.exit(0);
+}
+for (let i = 0; i < args.length; i += 2) {
+  if (!FLAGS.includes(args[i]) || i + 1 >= args.length) {
+    console.error(
+      `bad argument ${args[i]}${FLAGS.includes(args[i]) ? " (no value)" : ""}; see --help`,
+    );
+    Deno.exit(2);
+  }
+}
 function flag(name: string, def: string): string {
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
