@@ -51,6 +51,10 @@
 //             server, then one 32-byte ping each: failures, total ms (connect + ping),
 //             server RSS KiB/conn (VmRSS after − before) and JS/Go heap KiB/conn (STAT)
 //
+// Every cell's progress line also gives the % of its wall time that the
+// hypervisor stole from core 0 and from core 1 (/proc/stat); the JSON has
+// them as stealPct, and the run ends with their median and maximum.
+//
 // --tuned adds a "tuned" column: netpoll (server and client) with the poller
 // knobs given (spinMs, maxSpinMs, yieldEveryMs, settleTurns; see
 // bench/servers/knobs.ts), interleaved with the rest, e.g.
@@ -322,6 +326,24 @@ function cpuMicros(pid: number): number {
   const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
   const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return (Number(fields[11]) + Number(fields[12])) * (1e6 / clkTck);
+}
+
+/**
+ * Steal ticks of cores 0 and 1 (/proc/stat): time the hypervisor ran
+ * something else while this VM's core wanted to run. Zeros where the
+ * kernel does not count it.
+ */
+function stealTicks(): [number, number] {
+  const out: [number, number] = [0, 0];
+  try {
+    for (const line of Deno.readTextFileSync("/proc/stat").split("\n")) {
+      const m = /^cpu([01]) (.*)$/.exec(line);
+      if (m) out[Number(m[1])] = Number(m[2].trim().split(/\s+/)[7] ?? 0);
+    }
+  } catch {
+    // No /proc/stat: report no steal.
+  }
+  return out;
 }
 
 /** VmRSS of a process, in bytes. */
@@ -993,6 +1015,10 @@ const byRound: Record<Impl, Record<string, (number | null)[]>> = {} as Record<
 >;
 const status: Record<Impl, Record<Workload, string>> = {} as Record<Impl, Record<Workload, string>>;
 const errors: { round: number; workload: string; impl: string; error: string }[] = [];
+// Per cell and round: the % of wall time the hypervisor stole from the
+// server's core (0) and the load's core (1). Cells measured while it stole
+// much are slower for a reason no implementation controls.
+const steal: Record<string, [number, number][]> = {};
 for (const i of impls) {
   samples[i] = {};
   byRound[i] = {};
@@ -1023,8 +1049,18 @@ try {
           continue;
         }
         const t = performance.now();
+        const st0 = stealTicks();
         try {
           const cells = await runCell(w, impl);
+          const st1 = stealTicks();
+          const wallTicks = (performance.now() - t) / 1000 * clkTck;
+          const stolen = [0, 1].map((c) =>
+            Math.round((st1[c] - st0[c]) / wallTicks * 1e4) / 100
+          ) as [
+            number,
+            number,
+          ];
+          (steal[`${w}.${impl}`] ??= []).push(stolen);
           for (const [m, v] of Object.entries(cells)) {
             (samples[impl][`${w}.${m}`] ??= []).push(v);
             (byRound[impl][`${w}.${m}`] ??= new Array(rounds).fill(null))[r] = v;
@@ -1033,7 +1069,9 @@ try {
           console.error(
             `round ${r + 1}/${rounds} ${w} ${impl}: ${
               Object.entries(cells).map(([m, v]) => `${m}=${fmt(v)}`).join(" ")
-            } (${((performance.now() - t) / 1000).toFixed(1)} s)`,
+            } (${((performance.now() - t) / 1000).toFixed(1)} s, steal ${
+              stolen.map((x) => x.toFixed(1)).join("/")
+            }%)`,
           );
         } catch (err) {
           const msg = err instanceof Error ? err.message : String(err);
@@ -1156,6 +1194,20 @@ const summary =
   `nofile=${lim.soft}/${lim.hard}`;
 console.log(summary);
 console.log(lines.join("\n"));
+{
+  // The host's interference over the whole run, per core: what to read the
+  // round-to-round spread against.
+  const all = Object.values(steal).flat();
+  if (all.length > 0) {
+    const pct = (c: 0 | 1) => {
+      const v = all.map((x) => x[c]).sort((a, b) => a - b);
+      return `median ${v[v.length >> 1].toFixed(1)}%, max ${v[v.length - 1].toFixed(1)}%`;
+    };
+    console.log(
+      `host steal per cell: server core ${pct(0)}; load core ${pct(1)} (/proc/stat)`,
+    );
+  }
+}
 if (errors.length) {
   console.log(`\n${errors.length} error(s):`);
   for (const e of errors) console.log(`- round ${e.round} ${e.workload} ${e.impl}: ${e.error}`);
@@ -1213,6 +1265,7 @@ await Deno.writeTextFile(
       medians,
       status,
       errors,
+      stealPct: steal,
       table: lines.join("\n"),
     },
     null,
