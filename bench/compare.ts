@@ -75,40 +75,17 @@
 // Every child process is started here and killed by its PID, also on error.
 
 const args = Deno.args;
-const FLAGS = [
-  "--rounds",
-  "--duration",
-  "--conns",
-  "--pings",
-  "--bulk-mib",
-  "--churn-conns",
-  "--warmup",
-  "--client",
-  "--json",
-  "--svg",
-  "--tuned",
-  "--base",
-  "--only",
-  "--impls",
-];
 if (args.includes("--help") || args.includes("-h")) {
   // The usage is this file's header comment, up to the first code line.
-  const src = await Deno.readTextFile(new URL(import.meta.url));
-  const head = src.split("\n").filter((_, i, a) =>
-    a.slice(0, i + 1).every((l) => l.startsWith("//"))
-  );
-  console.log(head.map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
+  const lines = (await Deno.readTextFile(new URL(import.meta.url))).split("\n");
+  const end = lines.findIndex((l) => !l.startsWith("//"));
+  console.log(lines.slice(0, end).map((l) => l.replace(/^\/\/ ?/, "")).join("\n"));
   Deno.exit(0);
 }
-for (let i = 0; i < args.length; i += 2) {
-  if (!FLAGS.includes(args[i]) || i + 1 >= args.length) {
-    console.error(
-      `bad argument ${args[i]}${FLAGS.includes(args[i]) ? " (no value)" : ""}; see --help`,
-    );
-    Deno.exit(2);
-  }
-}
+/** The flags read so far (flag() records them): anything else is an error. */
+const known = new Set<string>();
 function flag(name: string, def: string): string {
+  known.add(name);
   const i = args.indexOf(name);
   return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
 }
@@ -148,6 +125,12 @@ const impls = flag(
   "--impls",
   ALL_IMPLS.filter((i) => (i !== "tuned" || tuned) && (i !== "base" || baseDir)).join(","),
 ).split(",") as Impl[];
+for (let i = 0; i < args.length; i += 2) {
+  if (!known.has(args[i]) || i + 1 >= args.length) {
+    console.error(`bad argument ${args[i]}${known.has(args[i]) ? " (no value)" : ""}; see --help`);
+    Deno.exit(2);
+  }
+}
 if (impls.includes("tuned") && !tuned) throw new Error("--impls tuned needs --tuned K=V,...");
 if (impls.includes("base") && !baseDir) throw new Error("--impls base needs --base DIR");
 // Only the tuned commands preload bench/servers/knobs.ts, which reads this.
@@ -1054,12 +1037,8 @@ try {
           const cells = await runCell(w, impl);
           const st1 = stealTicks();
           const wallTicks = (performance.now() - t) / 1000 * clkTck;
-          const stolen = [0, 1].map((c) =>
-            Math.round((st1[c] - st0[c]) / wallTicks * 1e4) / 100
-          ) as [
-            number,
-            number,
-          ];
+          const pct = (c: 0 | 1) => Math.round((st1[c] - st0[c]) / wallTicks * 1e4) / 100;
+          const stolen: [number, number] = [pct(0), pct(1)];
           (steal[`${w}.${impl}`] ??= []).push(stolen);
           for (const [m, v] of Object.entries(cells)) {
             (samples[impl][`${w}.${m}`] ??= []).push(v);
