@@ -48,10 +48,11 @@ export interface PollerControl {
    * Experimental, in µs (default 0: off). Above 0, that wait in the kernel
    * becomes a fixed sleep of up to this long, then a poll, instead of a
    * wait that the first event ends, so that under many busy conns each poll
-   * finds more events. In one measurement (pipelined HTTP under wrk -c64,
-   * 4 alternating runs) 100 µs cut the server's CPU per request from a
-   * median ~0.79 to ~0.59 µs. It has not been measured on the other
-   * workloads yet, and it may lengthen round trips under load.
+   * finds more events. Not the default: in an A/B of 5 rounds
+   * (bench/compare.ts --tuned coalesceUs=100) 100 µs cut pipelined HTTP's
+   * server CPU per request (0.653 against 0.696 µs) but raised plain
+   * HTTP's (8.67 against 8.47), ping-pong's p99 (49.4 against 40.5 µs) and
+   * lowered bulk (1842 against 1967 MB/s).
    */
   coalesceUs: number;
   /**
