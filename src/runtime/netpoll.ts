@@ -663,6 +663,8 @@ export class Poller {
       let blockNs = 0;
       // Empty polls in a row: how long the current gap in the traffic has been spun through.
       let emptyPolls = 0;
+      // Operations that completed without parking, as of the last poll (see below).
+      let opsSeen = this.#opsSinceCheck;
       while (this.#parked > 0) {
         const parkedBefore = this.#parked;
         let n: number;
@@ -712,7 +714,17 @@ export class Poller {
           // the window). One or a few busy conns, or a chain of short ones
           // (sequential churn), keep the spin: a wake-up would add to each
           // of their round trips.
-          emptyPolls = n > 0 ? 0 : emptyPolls + 1;
+          // A poll counts as empty only if no operation completed without
+          // parking (yieldDue counts them) since the one before, and the
+          // wait is skipped if one completes during the turns before it:
+          // an accept loop draining its backlog is still running though
+          // every waiter is parked again, and a wait in the kernel would
+          // hold it up at each accept. Without these checks a server with
+          // 10,000 conns and coalesceUs=100 accepted ~20k conns/s against
+          // a Go client's ~35k connects/s until its backlog overflowed.
+          const progressed = this.#opsSinceCheck !== opsSeen;
+          opsSeen = this.#opsSinceCheck;
+          emptyPolls = n > 0 || progressed ? 0 : emptyPolls + 1;
           if (
             emptyPolls >= this.blockAfterPolls &&
             this.#parked >= this.blockActive &&
@@ -720,6 +732,14 @@ export class Poller {
             this.#epoll.canBlock
           ) {
             for (let k = 0; k < this.settleTurns; k++) await settled;
+            // An operation completed in those turns: a loop of them is
+            // still running (between its operations it may take more
+            // turns than three polls give it), so poll on.
+            if (this.#opsSinceCheck !== opsSeen) {
+              opsSeen = this.#opsSinceCheck;
+              emptyPolls = 0;
+              continue;
+            }
             const at = monoNow();
             // The rest of the window, but not past a yield that is due.
             let ns = (Math.min(lastEvent + spin, this.#lastYield + this.yieldEveryMs) - at) * 1e6;
