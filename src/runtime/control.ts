@@ -45,14 +45,18 @@ export interface PollerControl {
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls: number;
   /**
-   * Experimental, in µs (default 0: off). Above 0, that wait in the kernel
-   * becomes a fixed sleep of up to this long, then a poll, instead of a
-   * wait that the first event ends, so that under many busy conns each poll
-   * finds more events. Not the default: in an A/B of 5 rounds
-   * (bench/compare.ts --tuned coalesceUs=100) 100 µs cut pipelined HTTP's
-   * server CPU per request (0.653 against 0.696 µs) but raised plain
-   * HTTP's (8.67 against 8.47), ping-pong's p99 (49.4 against 40.5 µs) and
-   * lowered bulk (1842 against 1967 MB/s).
+   * In µs (default 100; 0: off). That wait in the kernel is a fixed sleep
+   * of up to this long (never past the spin window, a due yield or the next
+   * deadline), then a poll, instead of a wait that the first event ends: a
+   * server with many busy conns wakes once per batch of events rather than
+   * once per event. Measured side by side (session 25, bench/compare.ts
+   * --tuned coalesceUs=100, 4 rounds): server CPU per request under wrk
+   * -c64 3.89 against 4.27 µs, pipelined 0.291 against 0.353, with
+   * requests/s within 4% (on session 24's slower host: pipelined 0.653
+   * against 0.696, HTTP 8.67 against 8.47, within its noise). The cost is
+   * latency: a request that arrives during the sleep waits up to this
+   * long. One or a few conns (ping-pong, bulk) never meet the blockActive
+   * gate and never sleep.
    */
   coalesceUs: number;
   /**

@@ -352,7 +352,7 @@ export interface PollerOptions {
   blockActive?: number;
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */
   blockAfterPolls?: number;
-  /** Experimental: that wait in the kernel as a fixed sleep of up to this many µs, then a poll (default 0: off; see PollerControl). */
+  /** That wait in the kernel as a fixed sleep of up to this many µs, then a poll (default 100; 0: a wait the first event ends; see PollerControl). */
   coalesceUs?: number;
   /**
    * How long each yield leaves Deno's event loop to itself, in µs (default
@@ -486,7 +486,7 @@ export class Poller {
     this.settleTurns = opts.settleTurns ?? 16;
     this.blockActive = opts.blockActive ?? 16;
     this.blockAfterPolls = opts.blockAfterPolls ?? 3;
-    this.coalesceUs = opts.coalesceUs ?? 0;
+    this.coalesceUs = opts.coalesceUs ?? 100;
     this.yieldWindowUs = opts.yieldWindowUs ?? 0;
   }
 
