@@ -105,135 +105,128 @@ Deno.test("epoll_pwait2 waits on this thread up to its nanosecond timeout", () =
   }
 });
 
+/** The poller knobs these tests set. */
+type Knobs = Partial<
+  Pick<typeof defaultPoller, "blockActive" | "spinMs" | "maxSpinMs" | "coalesceUs">
+>;
+
+/** Runs fn with knobs set on the default poller, then restores them and waits for it to idle. */
+async function withKnobs(knobs: Knobs, fn: () => Promise<void>): Promise<void> {
+  const { blockActive, spinMs, maxSpinMs, coalesceUs } = defaultPoller;
+  Object.assign(defaultPoller, knobs);
+  try {
+    await fn();
+  } finally {
+    Object.assign(defaultPoller, { blockActive, spinMs, maxSpinMs, coalesceUs });
+    await defaultPoller.idle();
+  }
+}
+
 // An accept loop draining a backlog runs in microtask turns between polls
 // while every waiter is parked again: those polls find nothing, but a wait
 // in the kernel there (a 100 µs sleep with coalesceUs) held the loop up at
 // each accept: a server with many conns fell behind a Go client's
 // connects until the backlog overflowed and SYNs were dropped.
 Deno.test("a backlog is drained without waits in the kernel between its accepts", () =>
-  bounded(15000, async () => {
-    const saved = [
-      defaultPoller.blockActive,
-      defaultPoller.spinMs,
-      defaultPoller.maxSpinMs,
-      defaultPoller.coalesceUs,
-    ];
-    defaultPoller.blockActive = 4;
-    defaultPoller.coalesceUs = 100;
-    defaultPoller.spinMs = defaultPoller.maxSpinMs = 50;
-    const ln = await Listen("tcp", "127.0.0.1:0");
-    const port = Number(ln.Addr().String().split(":")[1]);
-    const natives: Deno.Conn[] = [];
-    const conns: Conn[] = [];
-    try {
-      // Deno's own sockets fill the backlog: they do not go through the poller.
-      const total = 400;
-      for (let i = 0; i < total; i++) {
-        natives.push(await Deno.connect({ hostname: "127.0.0.1", port }));
-      }
-      const blocks0 = defaultPoller.stats.blocks;
-      const t = performance.now();
-      for (let i = 0; i < total; i++) {
-        const c = await ln.Accept();
-        conns.push(c);
-        // Each accepted conn parks a read, as a server's handler would,
-        // and the loop takes a few turns to come back to Accept (an async
-        // iterator's and a handler's setup).
-        c.Read(new Uint8Array(1)).catch(() => {});
-        for (let k = 0; k < 8; k++) await null;
-      }
-      const ms = performance.now() - t;
-      const blocks = defaultPoller.stats.blocks - blocks0;
-      assert(
-        blocks < total / 10,
-        `${blocks} kernel waits while accepting ${total} conns (${ms} ms)`,
-      );
-    } finally {
-      for (const c of conns) c.Close();
-      for (const c of natives) c.close();
-      ln.Close();
-      [
-        defaultPoller.blockActive,
-        defaultPoller.spinMs,
-        defaultPoller.maxSpinMs,
-        defaultPoller.coalesceUs,
-      ] = saved;
-      await defaultPoller.idle();
-    }
-  }));
+  bounded(
+    15000,
+    () =>
+      withKnobs({ blockActive: 4, coalesceUs: 100, spinMs: 50, maxSpinMs: 50 }, async () => {
+        const ln = await Listen("tcp", "127.0.0.1:0");
+        const port = Number(ln.Addr().String().split(":")[1]);
+        const natives: Deno.Conn[] = [];
+        const conns: Conn[] = [];
+        try {
+          // Deno's own sockets fill the backlog: they do not go through the poller.
+          const total = 400;
+          for (let i = 0; i < total; i++) {
+            natives.push(await Deno.connect({ hostname: "127.0.0.1", port }));
+          }
+          const blocks0 = defaultPoller.stats.blocks;
+          const t = performance.now();
+          for (let i = 0; i < total; i++) {
+            const c = await ln.Accept();
+            conns.push(c);
+            // Each accepted conn parks a read, as a server's handler would,
+            // and the loop takes a few turns to come back to Accept (an async
+            // iterator's and a handler's setup).
+            c.Read(new Uint8Array(1)).catch(() => {});
+            for (let k = 0; k < 8; k++) await null;
+          }
+          const ms = performance.now() - t;
+          const blocks = defaultPoller.stats.blocks - blocks0;
+          assert(
+            blocks < total / 10,
+            `${blocks} kernel waits while accepting ${total} conns (${ms} ms)`,
+          );
+        } finally {
+          for (const c of conns) c.Close();
+          for (const c of natives) c.close();
+          ln.Close();
+        }
+      }),
+  ));
 
 // coalesceUs > 0: the kernel wait is a fixed sleep, then a poll.
 for (const coalesceUs of [0, 100]) {
   Deno.test(`with many active conns the spin waits in the kernel (coalesceUs ${coalesceUs}), and echoes and deadlines still work`, () =>
-    bounded(15000, async () => {
-      const saved = [
-        defaultPoller.blockActive,
-        defaultPoller.spinMs,
-        defaultPoller.maxSpinMs,
-        defaultPoller.coalesceUs,
-      ];
-      defaultPoller.blockActive = 4;
-      defaultPoller.coalesceUs = coalesceUs;
-      // A window longer than an in-process batch takes to run, so that the
-      // poller is still spinning when the traffic pauses.
-      defaultPoller.spinMs = defaultPoller.maxSpinMs = 5;
-      const ln = await Listen("tcp", "127.0.0.1:0");
-      const conns: Conn[] = [];
-      try {
-        const served = (async () => {
-          for (let i = 0; i < 17; i++) {
-            const c = await ln.Accept();
-            conns.push(c);
-            echoUntilClosed(c).catch(() => {});
-          }
-        })();
-        const clients = await Promise.all(
-          Array.from({ length: 17 }, () => Dial("tcp", ln.Addr().String())),
-        );
-        conns.push(...clients);
-        await served;
-        const blocks0 = defaultPoller.stats.blocks;
-        // One conn idles with a read deadline while 16 echo, pausing now and then.
-        const idle = clients[16];
-        idle.SetReadDeadline(new Date(Date.now() + 100));
-        const t = performance.now();
-        const timedOut = idle.Read(new Uint8Array(1)).then(() => -1, (e) => {
-          assert(e instanceof OpError && e.Timeout(), `got ${e}`);
-          return performance.now() - t;
-        });
-        await Promise.all(
-          clients.slice(0, 16).map(async (c, k) => {
-            const msg = new Uint8Array(64).fill(k);
-            const got = new Uint8Array(64);
-            for (let i = 0; i < 30; i++) {
-              msg[0] = i;
-              await c.Write(msg);
-              await readFull(c, got);
-              assertEquals(got, msg);
-              // A gap with every conn parked: the spin's empty polls, which
-              // the kernel waits replace.
-              if (i % 3 === 0) await sleep(1);
+    // A window longer than an in-process batch takes to run, so that the
+    // poller is still spinning when the traffic pauses.
+    bounded(
+      15000,
+      () =>
+        withKnobs({ blockActive: 4, coalesceUs, spinMs: 5, maxSpinMs: 5 }, async () => {
+          const ln = await Listen("tcp", "127.0.0.1:0");
+          const conns: Conn[] = [];
+          try {
+            const served = (async () => {
+              for (let i = 0; i < 17; i++) {
+                const c = await ln.Accept();
+                conns.push(c);
+                echoUntilClosed(c).catch(() => {});
+              }
+            })();
+            const clients = await Promise.all(
+              Array.from({ length: 17 }, () => Dial("tcp", ln.Addr().String())),
+            );
+            conns.push(...clients);
+            await served;
+            const blocks0 = defaultPoller.stats.blocks;
+            // One conn idles with a read deadline while 16 echo, pausing now and then.
+            const idle = clients[16];
+            idle.SetReadDeadline(new Date(Date.now() + 100));
+            const t = performance.now();
+            const timedOut = idle.Read(new Uint8Array(1)).then(() => -1, (e) => {
+              assert(e instanceof OpError && e.Timeout(), `got ${e}`);
+              return performance.now() - t;
+            });
+            await Promise.all(
+              clients.slice(0, 16).map(async (c, k) => {
+                const msg = new Uint8Array(64).fill(k);
+                const got = new Uint8Array(64);
+                for (let i = 0; i < 30; i++) {
+                  msg[0] = i;
+                  await c.Write(msg);
+                  await readFull(c, got);
+                  assertEquals(got, msg);
+                  // A gap with every conn parked: the spin's empty polls, which
+                  // the kernel waits replace.
+                  if (i % 3 === 0) await sleep(1);
+                }
+              }),
+            );
+            const late = await timedOut;
+            assert(late >= 95 && late < 400, `deadline fired after ${late} ms`);
+            if (libc.haveEpollPwait2) {
+              assert(
+                defaultPoller.stats.blocks > blocks0,
+                `no kernel waits with 16 active conns: ${JSON.stringify(defaultPoller.stats)}`,
+              );
             }
-          }),
-        );
-        const late = await timedOut;
-        assert(late >= 95 && late < 400, `deadline fired after ${late} ms`);
-        if (libc.haveEpollPwait2) {
-          assert(
-            defaultPoller.stats.blocks > blocks0,
-            `no kernel waits with 16 active conns: ${JSON.stringify(defaultPoller.stats)}`,
-          );
-        }
-      } finally {
-        for (const c of conns) c.Close();
-        ln.Close();
-        [
-          defaultPoller.blockActive,
-          defaultPoller.spinMs,
-          defaultPoller.maxSpinMs,
-          defaultPoller.coalesceUs,
-        ] = saved;
-        await defaultPoller.idle();
-      }
-    }));
+          } finally {
+            for (const c of conns) c.Close();
+            ln.Close();
+          }
+        }),
+    ));
 }
