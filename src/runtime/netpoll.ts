@@ -465,6 +465,10 @@ export class Poller {
   #idleWaiters: (() => void)[] = [];
   /** When Deno's event loop last got a turn (monotonic ms); kept across loop runs. */
   #lastYield = monoNow();
+  /**
+   * Operations that completed without parking (each calls yieldDue): paces
+   * yieldDue's clock reads, and tells the loop that work ran between polls.
+   */
   #opsSinceCheck = 0;
   /** The yield under way, shared by everyone who asks for one meanwhile. */
   #yielding: Promise<void> | null = null;
