@@ -38,8 +38,8 @@ export interface PollerControl {
    * polling). Many busy conns hide the wake-up in their traffic and save
    * the polls (server CPU per request under wrk -c64: 5–14% less, pipelined
    * 4–18%); one or a few keep the spin, whose round trips a wake-up would
-   * lengthen. Without epoll_pwait2 (glibc < 2.35, kernel < 5.11) the
-   * poller keeps polling.
+   * lengthen. With coalesceUs at 0 the wait needs epoll_pwait2 (glibc >=
+   * 2.35, kernel >= 5.11); without it, the poller keeps polling.
    */
   blockActive: number;
   /** Empty polls in a row after which such a spin waits in the kernel (default 3). */

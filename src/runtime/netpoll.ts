@@ -733,7 +733,8 @@ export class Poller {
             emptyPolls >= this.blockAfterPolls &&
             this.#parked >= this.blockActive &&
             Math.max(this.#active, this.#activeBefore) >= this.blockActive &&
-            this.#epoll.canBlock
+            // The sleep needs no epoll_pwait2; the wait for the first event does.
+            (this.coalesceUs > 0 || this.#epoll.canBlock)
           ) {
             for (let k = 0; k < this.settleTurns; k++) await settled;
             // An operation completed in those turns: a loop of them is
