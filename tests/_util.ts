@@ -157,3 +157,20 @@ export async function spawnListening(
   }
   return { child, addr: m[1], stop };
 }
+
+/** The poller knobs these tests set. */
+export type Knobs = Partial<
+  Pick<typeof defaultPoller, "blockActive" | "spinMs" | "maxSpinMs" | "coalesceUs">
+>;
+
+/** Runs fn with knobs set on the default poller, then restores them and waits for it to idle. */
+export async function withKnobs(knobs: Knobs, fn: () => Promise<void>): Promise<void> {
+  const { blockActive, spinMs, maxSpinMs, coalesceUs } = defaultPoller;
+  Object.assign(defaultPoller, knobs);
+  try {
+    await fn();
+  } finally {
+    Object.assign(defaultPoller, { blockActive, spinMs, maxSpinMs, coalesceUs });
+    await defaultPoller.idle();
+  }
+}

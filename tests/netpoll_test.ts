@@ -8,7 +8,7 @@ import { FD, sysSocket } from "../src/poll/fd.ts";
 import { ErrDeadlineExceeded } from "../src/poll/errors.ts";
 import { Poller } from "../src/runtime/netpoll.ts";
 import { type Conn, defaultPoller, Dial, Listen, OpError } from "../mod.ts";
-import { bounded, echoUntilClosed, readFull, sleep } from "./_util.ts";
+import { bounded, echoUntilClosed, readFull, sleep, withKnobs } from "./_util.ts";
 
 class FakeClock {
   t = 1_000_000;
@@ -104,23 +104,6 @@ Deno.test("epoll_pwait2 waits on this thread up to its nanosecond timeout", () =
     libc.close(epfd);
   }
 });
-
-/** The poller knobs these tests set. */
-type Knobs = Partial<
-  Pick<typeof defaultPoller, "blockActive" | "spinMs" | "maxSpinMs" | "coalesceUs">
->;
-
-/** Runs fn with knobs set on the default poller, then restores them and waits for it to idle. */
-async function withKnobs(knobs: Knobs, fn: () => Promise<void>): Promise<void> {
-  const { blockActive, spinMs, maxSpinMs, coalesceUs } = defaultPoller;
-  Object.assign(defaultPoller, knobs);
-  try {
-    await fn();
-  } finally {
-    Object.assign(defaultPoller, { blockActive, spinMs, maxSpinMs, coalesceUs });
-    await defaultPoller.idle();
-  }
-}
 
 // An accept loop draining a backlog runs in microtask turns between polls
 // while every waiter is parked again: those polls find nothing, but a wait
