@@ -49,15 +49,11 @@ export interface PollerControl {
    * of up to this long (never past the spin window, a due yield or the next
    * deadline), then a poll, instead of a wait that the first event ends: a
    * server with many busy conns wakes once per batch of events rather than
-   * once per event. Measured side by side (session 25, bench/compare.ts
-   * --tuned coalesceUs=100, 4 rounds): server CPU per request under wrk
-   * -c64 3.89 against 4.27 µs, pipelined 0.291 against 0.353, with
-   * requests/s within 4% (on session 24's slower host: pipelined 0.653
-   * against 0.696, HTTP 8.67 against 8.47, within its noise). The cost is
-   * latency: a request that arrives during the sleep waits up to this
-   * long. Under wrk -c64 (5 s, two runs each) the median latency rose from
-   * 126 to 213 µs and requests/s fell 5.5%, while the 99th percentile fell
-   * from 634–746 to 418–434 µs; pipelined, requests/s rose 8–12%. Set 0
+   * once per event. Side by side under wrk -c64 (bench/compare.ts --tuned
+   * coalesceUs=100): server CPU per request 3.89 against 4.27 µs, pipelined
+   * 0.291 against 0.353. The cost is latency: a request that arrives during
+   * the sleep waits up to this long (median 213 against 126 µs under wrk
+   * -c64, 5.5% fewer requests/s, p99 418–434 against 634–746 µs). Set 0
    * where each request's latency matters more than the server's CPU. One
    * or a few conns (ping-pong, bulk) never meet the blockActive gate and
    * never sleep.
