@@ -423,3 +423,51 @@ Deno.test("a negative Dialer.Timeout fails at once", () =>
     );
     assert(err.Timeout(), err.message);
   }));
+
+// Go's dialSerial: the next address after a failure, the first error when
+// all fail. On loopback a refusal comes inside connect(2), so the dial of
+// each address completes without a wait: this runs the loop's synchronous
+// path (#dialSerial continues in place rather than after a promise).
+Deno.test("dialing in turn moves past an address refused at once, and reports the first error", () =>
+  bounded(5000, async () => {
+    const ln = await Listen("tcp4", "127.0.0.2:0");
+    try {
+      const port = (ln.Addr() as TCPAddr).Port;
+      const refused = `127.0.0.3:${port}`;
+      const d = new Dialer({ Resolver: new FakeResolver(["127.0.0.3", "127.0.0.2"]) });
+      const [c, s] = await Promise.all([d.Dial("tcp", `two.example:${port}`), ln.Accept()]);
+      assertEquals(c.RemoteAddr()!.String(), `127.0.0.2:${port}`);
+      c.Close();
+      s.Close();
+      const both = new Dialer({ Resolver: new FakeResolver(["127.0.0.3", "127.0.0.4"]) });
+      const err = await assertRejects(() => both.Dial("tcp", `none.example:${port}`), OpError);
+      assertEquals(err.Addr?.String(), refused);
+      assert(err.message.endsWith("connect: connection refused"), err.message);
+    } finally {
+      ln.Close();
+    }
+  }));
+
+Deno.test("Dial answers with a promise even when it succeeds or fails without waiting", () =>
+  bounded(5000, async () => {
+    const ln = await Listen("tcp4", "127.0.0.1:0");
+    const addr = ln.Addr().String();
+    const port = (ln.Addr() as TCPAddr).Port;
+    try {
+      const d = new Dialer();
+      const ok = d.Dial("tcp", addr);
+      assertInstanceOf(ok, Promise);
+      const [c, s] = await Promise.all([ok, ln.Accept()]);
+      assertEquals(c.RemoteAddr()!.String(), addr);
+      assertEquals(c.LocalAddr()!.String(), s.RemoteAddr()!.String());
+      c.Close();
+      s.Close();
+      for (const bad of [`127.0.0.5:${port}`, "no-port", "127.0.0.1:99999"]) {
+        const p = d.Dial("tcp", bad);
+        assertInstanceOf(p, Promise);
+        await assertRejects(() => p, OpError);
+      }
+    } finally {
+      ln.Close();
+    }
+  }));

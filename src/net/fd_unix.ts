@@ -239,15 +239,17 @@ export class netFD implements ErrorMapper {
 
   /**
    * Binds laddr if given, connects to raddr and records both addresses
-   * (Go's netFD.dial). The signal aborts a connect in progress.
+   * (Go's netFD.dial). The signal aborts a connect in progress. Returns
+   * undefined when the connect completed at once (loopback, mostly), and
+   * otherwise a promise of its completion.
    */
-  async dial(
+  dial(
     laddr: RawSockaddr | null,
     raddr: RawSockaddr,
     ctrl: (fd: number) => void,
     deadline: Date | null,
     signal: AbortSignal | null,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     this.pfd.RawControl(ctrl);
     if (laddr !== null) {
       try {
@@ -256,26 +258,30 @@ export class netFD implements ErrorMapper {
         throw wrapSyscallError("bind", err);
       }
     }
-    const crsa = await this.#connect(raddr, deadline, signal);
+    if (this.#connectNow(raddr, signal)) {
+      this.#connected(raddr);
+      // A loop of dials that never park would starve Deno's event loop.
+      return this.pfd.yieldDue() ? this.pfd.yield() : undefined;
+    }
+    return this.#connectWait(raddr, deadline, signal).then((crsa) => this.#connected(crsa));
+  }
+
+  /** Marks the socket connected to crsa, the local address taken now. */
+  #connected(crsa: RawSockaddr): void {
     this.isConnected = true;
     this.setRawAddr(this.pfd.Getsockname(), crsa);
   }
 
   /**
-   * Non-blocking connect (Go's netFD.connect): EINPROGRESS → wait writable
-   * → SO_ERROR → getpeername. Returns the address actually connected to.
+   * The non-blocking connect(2) (Go's netFD.connect up to its wait), and
+   * the registration with the poller: true once connected, false while
+   * the connect is in progress; throws its failure.
    */
-  async #connect(
-    ra: RawSockaddr,
-    deadline: Date | null,
-    signal: AbortSignal | null,
-  ): Promise<RawSockaddr> {
+  #connectNow(ra: RawSockaddr, signal: AbortSignal | null): boolean {
     if (connectDone(this.pfd.Connect(ra))) {
       signal?.throwIfAborted();
       this.init();
-      // A loop of dials that never park would starve Deno's event loop.
-      if (this.pfd.yieldDue()) await this.pfd.yield();
-      return ra;
+      return true;
     }
     this.init();
     // On loopback the handshake completes inside the first connect(2): a
@@ -283,9 +289,21 @@ export class netFD implements ErrorMapper {
     // a poller round trip, SO_ERROR and getpeername. EALREADY: still going.
     if (connectDone(this.pfd.Connect(ra))) {
       signal?.throwIfAborted();
-      if (this.pfd.yieldDue()) await this.pfd.yield();
-      return ra;
+      return true;
     }
+    return false;
+  }
+
+  /**
+   * Waits for a connect in progress (Go's netFD.connect after EINPROGRESS):
+   * writable → SO_ERROR → getpeername. Returns the address actually
+   * connected to.
+   */
+  async #connectWait(
+    ra: RawSockaddr,
+    deadline: Date | null,
+    signal: AbortSignal | null,
+  ): Promise<RawSockaddr> {
     if (deadline !== null) this.pfd.SetWriteDeadline(deadline);
     // An abort interrupts the wait the way Go's context does: by a write
     // deadline in the past. As in Go, an abort that fired wins even when
@@ -367,15 +385,36 @@ export async function socket(
   ipv6only: boolean,
   laddr: RawSockaddr | null,
   raddr: RawSockaddr | null,
-  opts: {
-    addrFunc: AddrFunc;
-    backlog: number;
-    control: (fd: number) => void;
-    deadline: Date | null;
-    signal: AbortSignal | null;
-    reusePort?: boolean;
-  },
+  opts: SocketOptions,
 ): Promise<netFD> {
+  return await socketNow(net, family, sotype, proto, ipv6only, laddr, raddr, opts);
+}
+
+/** How socket sets up its socket. */
+export interface SocketOptions {
+  addrFunc: AddrFunc;
+  backlog: number;
+  control: (fd: number) => void;
+  deadline: Date | null;
+  signal: AbortSignal | null;
+  reusePort?: boolean;
+}
+
+/**
+ * socket without a promise when none is needed: the netFD itself once it
+ * listens or is connected, a promise of it while a connect is in progress.
+ * Throws (rather than rejects) what fails before that.
+ */
+export function socketNow(
+  net: string,
+  family: number,
+  sotype: number,
+  proto: number,
+  ipv6only: boolean,
+  laddr: RawSockaddr | null,
+  raddr: RawSockaddr | null,
+  opts: SocketOptions,
+): netFD | Promise<netFD> {
   let s: number;
   try {
     s = sysSocket(family, sotype, proto);
@@ -394,12 +433,16 @@ export async function socket(
     if (laddr !== null && raddr === null) {
       if (sotype === SOCK_DGRAM) fd.listenDatagram(laddr, opts.control);
       else fd.listenStream(laddr, opts.backlog, opts.control, opts.reusePort);
-    } else {
-      await fd.dial(laddr, raddr!, opts.control, opts.deadline, opts.signal);
+      return fd;
     }
+    const pending = fd.dial(laddr, raddr!, opts.control, opts.deadline, opts.signal);
+    if (pending === undefined) return fd;
+    return pending.then(() => fd, (err) => {
+      fd.Close();
+      throw err;
+    });
   } catch (err) {
     fd.Close();
     throw err;
   }
-  return fd;
 }

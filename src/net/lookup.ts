@@ -280,27 +280,70 @@ export async function internetAddrList(
   addr: string,
   inetaddr: InetAddrFunc<unknown> = tcpAddr,
 ): Promise<unknown[]> {
-  if (!ipNetworks.has(network) && !udpNetworks.has(network)) {
-    throw new UnknownNetworkError(network);
-  }
-  let host = "";
-  let portnum = 0;
-  if (addr !== "") {
-    let port: string;
-    [host, port] = SplitHostPort(addr);
-    // The stock LookupPort settles at once: call its body without an await.
-    if (resolver.LookupPort === stockLookupPort) {
-      signal?.throwIfAborted();
-      portnum = lookupPort(network, port);
-    } else {
-      portnum = await resolver.LookupPort(signal, network, port);
-    }
-  }
+  const now = internetAddrListNow(resolver, signal, network, addr, inetaddr);
+  if (now !== null) return now;
+  const [host, port] = SplitHostPort(addr);
+  const portnum = resolver.LookupPort === stockLookupPort
+    ? lookupPort(network, port)
+    : await resolver.LookupPort(signal, network, port);
   if (host === "") return [inetaddr(null, portnum, "")];
   const [literal, zone] = parseIPZone(host);
   const ips = literal !== null
     ? [{ IP: literal, Zone: zone }]
     : await resolver.LookupIPAddr(signal, host);
+  return addrsFor(network, host, ips, portnum, inetaddr);
+}
+
+/**
+ * internetAddrList when it needs no lookup: an empty address, or an IP
+ * literal (or no host) with a port the stock LookupPort reads. Returns
+ * null when a resolver has to be asked; throws what internetAddrList
+ * rejects with. A dial of a literal address stays synchronous this way
+ * (no promise and no async frame until the connect has to wait).
+ */
+export function internetAddrListNow(
+  resolver: Resolver,
+  signal: AbortSignal | null,
+  network: string,
+  addr: string,
+): TCPAddr[] | null;
+export function internetAddrListNow<A>(
+  resolver: Resolver,
+  signal: AbortSignal | null,
+  network: string,
+  addr: string,
+  inetaddr: InetAddrFunc<A>,
+): A[] | null;
+export function internetAddrListNow(
+  resolver: Resolver,
+  signal: AbortSignal | null,
+  network: string,
+  addr: string,
+  inetaddr: InetAddrFunc<unknown> = tcpAddr,
+): unknown[] | null {
+  if (!ipNetworks.has(network) && !udpNetworks.has(network)) {
+    throw new UnknownNetworkError(network);
+  }
+  if (addr === "") return [inetaddr(null, 0, "")];
+  const [host, port] = SplitHostPort(addr);
+  if (resolver.LookupPort !== stockLookupPort) return null;
+  signal?.throwIfAborted();
+  // The stock LookupPort settles at once: its body, without an await.
+  const portnum = lookupPort(network, port);
+  if (host === "") return [inetaddr(null, portnum, "")];
+  const [literal, zone] = parseIPZone(host);
+  if (literal === null) return null;
+  return addrsFor(network, host, [{ IP: literal, Zone: zone }], portnum, inetaddr);
+}
+
+/** The addresses of ips that fit network (its "4" or "6" suffix), or AddrError. */
+function addrsFor(
+  network: string,
+  host: string,
+  ips: { IP: IP; Zone: string }[],
+  portnum: number,
+  inetaddr: InetAddrFunc<unknown>,
+): unknown[] {
   // A host that can bind [::] but not connect to it dials 0.0.0.0 too (Go issue 18806).
   if (ips.length === 1 && ips[0].IP.Equal(IPv6unspecified)) ips.push({ IP: IPv4zero, Zone: "" });
   const last = network[network.length - 1];
