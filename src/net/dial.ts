@@ -208,7 +208,8 @@ export class Dialer {
   ): Promise<Conn> {
     // Not an async function: a TCP dial of an IP literal whose connect
     // completes at once (loopback) runs without a promise or async frame
-    // until this one; measured on a 4-loop churn client, conns/s rose ~8%.
+    // until this one (bench/dial_cost.ts: 18.9 against 20.3 µs per dial
+    // and close; churn at 4 loops 41.1k against 39.0k conns/s).
     try {
       const deadline = this.#deadline(Date.now());
       if (network.startsWith("udp") || network.startsWith("unix")) {

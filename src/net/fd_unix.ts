@@ -377,17 +377,8 @@ function connectDone(e: number): boolean {
  * raddr (Go's socket in sock_posix.go). IPv6 sockets get IPV6_V6ONLY set
  * to ipv6only, so "tcp" wildcard listeners are dual-stack.
  */
-export async function socket(
-  net: string,
-  family: number,
-  sotype: number,
-  proto: number,
-  ipv6only: boolean,
-  laddr: RawSockaddr | null,
-  raddr: RawSockaddr | null,
-  opts: SocketOptions,
-): Promise<netFD> {
-  return await socketNow(net, family, sotype, proto, ipv6only, laddr, raddr, opts);
+export async function socket(...args: Parameters<typeof socketNow>): Promise<netFD> {
+  return await socketNow(...args);
 }
 
 /** How socket sets up its socket. */
