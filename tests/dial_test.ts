@@ -3,6 +3,7 @@
 // family is a real listener whose backlog-0 accept queue is full.
 import { assert, assertEquals, assertInstanceOf, assertRejects } from "@std/assert";
 import {
+  Dial,
   Dialer,
   DialTimeout,
   ErrDeadlineExceeded,
@@ -467,6 +468,42 @@ Deno.test("Dial answers with a promise even when it succeeds or fails without wa
         assertInstanceOf(p, Promise);
         await assertRejects(() => p, OpError);
       }
+    } finally {
+      ln.Close();
+    }
+  }));
+
+// Dial remembers the parse of a literal address (dialAddrListNow): the
+// remembered TCPAddrs must not leak through errors, and a Resolver with its
+// own LookupPort must still be asked.
+Deno.test("a literal address dialed again is parsed the same, whatever callers do with errors", () =>
+  bounded(5000, async () => {
+    const ln = await Listen("tcp4", "127.0.0.1:0");
+    const port = (ln.Addr() as TCPAddr).Port;
+    try {
+      const refused = `127.0.0.6:${port}`;
+      for (let i = 0; i < 2; i++) {
+        const err = await assertRejects(() => Dial("tcp", refused), OpError);
+        assertEquals(err.Addr?.String(), refused);
+        const a = err.Addr as TCPAddr;
+        a.IP![3] = 9;
+        a.Port = 1;
+      }
+      const named = new (class extends Resolver {
+        override LookupPort(_s: AbortSignal | null, _n: string, service: string) {
+          return Promise.resolve(service === "echo-here" ? port : Number(service));
+        }
+      })();
+      for (const address of [`127.0.0.1:${port}`, "127.0.0.1:echo-here"]) {
+        const [c, s] = await Promise.all([
+          new Dialer({ Resolver: named }).Dial("tcp", address),
+          ln.Accept(),
+        ]);
+        assertEquals(c.RemoteAddr()!.String(), `127.0.0.1:${port}`);
+        c.Close();
+        s.Close();
+      }
+      await assertRejects(() => Dial("tcp", "127.0.0.1:echo-here"), OpError, "unknown port");
     } finally {
       ln.Close();
     }

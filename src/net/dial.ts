@@ -5,7 +5,7 @@
  * @module
  */
 
-import { isIPv4 } from "./ip.ts";
+import { IP, isIPv4 } from "./ip.ts";
 import { SOCK_STREAM } from "../../ffi/constants.ts";
 import { ErrDeadlineExceeded } from "../poll/errors.ts";
 import { type Addr, AddrError, OpError } from "./errors.ts";
@@ -14,8 +14,8 @@ import { favoriteAddrFamily, filterForLocal } from "./ipsock_posix.ts";
 import {
   checkTCPNetwork,
   DefaultResolver,
+  dialAddrListNow,
   internetAddrList,
-  internetAddrListNow,
   type Resolver,
 } from "./lookup.ts";
 import type { Conn, Listener, PacketConn } from "./net.ts";
@@ -264,7 +264,7 @@ export class Dialer {
       if (Number.isNaN(this.Timeout) || Number.isNaN(this.FallbackDelay)) {
         throw new TypeError("invalid Dialer: NaN duration");
       }
-      addrs = internetAddrListNow(this.Resolver ?? DefaultResolver, signal, network, address);
+      addrs = dialAddrListNow(this.Resolver ?? DefaultResolver, signal, network, address);
       if (addrs !== null) addrs = this.#forLocal(addrs);
     } catch (err) {
       throw new OpError("dial", network, null, null, err as Error);
@@ -443,7 +443,7 @@ export class Dialer {
           partial = new Date(partialDeadline(Date.now(), deadline, ras.length - i));
         }
       } catch (err) {
-        firstErr ??= new OpError("dial", network, this.LocalAddr, ra, err as Error);
+        firstErr ??= this.#dialError(network, ra, err as Error);
         break;
       }
       try {
@@ -464,14 +464,24 @@ export class Dialer {
             deadline,
             ras,
             i + 1,
-            firstErr ?? new OpError("dial", network, this.LocalAddr, ra, err as Error),
+            firstErr ?? this.#dialError(network, ra, err as Error),
           )
         );
       } catch (err) {
-        firstErr ??= new OpError("dial", network, this.LocalAddr, ra, err as Error);
+        firstErr ??= this.#dialError(network, ra, err as Error);
       }
     }
     throw firstErr ?? new OpError("dial", network, null, null, new Error("missing address"));
+  }
+
+  /**
+   * The OpError of a failed dial to ra, with a copy of ra: the address
+   * lists of literal dials are shared (dialAddrListNow), so what a caller
+   * does to the error's Addr must not reach the next dial.
+   */
+  #dialError(network: string, ra: TCPAddr, err: Error): OpError {
+    const own = new TCPAddr(ra.IP === null ? null : new IP(ra.IP), ra.Port, ra.Zone);
+    return new OpError("dial", network, this.LocalAddr, own, err);
   }
 }
 
