@@ -163,3 +163,29 @@ Deno.test("an error mapper that throws cannot strand a parked Read or unbalance 
       ln.Close();
     }
   }));
+
+// A socket joins epoll at its first wait, not when it is made: I/O that
+// never has to wait costs no epoll_ctl. Joining late must lose nothing:
+// data (or a FIN) that came while the socket was outside epoll must still
+// wake the first wait, which here is a Read after a short read (it parks
+// without a recv).
+Deno.test("a socket that joins epoll at its first wait still sees what came before", () =>
+  bounded(5000, () =>
+    withPair(async (client, server) => {
+      server.SetReadDeadline(deadline());
+      await client.Write(enc.encode("first"));
+      await sleep(20);
+      const buf = new Uint8Array(64);
+      // Data is there: no wait, so not registered yet.
+      assertEquals(dec.decode(buf.subarray(0, await server.Read(buf))), "first");
+      assertEquals(server.fd.pfd.registered, false);
+      await client.Write(enc.encode("second"));
+      client.CloseWrite();
+      await sleep(20);
+      // The short read marked the socket drained: this Read parks at once,
+      // and only the registration's report of the data can wake it.
+      assertEquals(dec.decode(buf.subarray(0, await server.Read(buf))), "second");
+      assertEquals(server.fd.pfd.registered, true);
+      const err = await server.Read(buf).then(() => null, (e) => e);
+      assertEquals(err?.message, "EOF");
+    })));

@@ -25,6 +25,7 @@ import {
   type PollDesc,
   type Poller,
   pollErrClosing,
+  pollErrRegister,
   pollNoError,
   pollParked,
   type PollWaiter,
@@ -44,7 +45,9 @@ const recvThrew = -0x10000;
 const eintr = -EINTR.errno;
 const econnaborted = -ECONNABORTED.errno;
 
-function pollError(code: number): Error {
+/** The error of a wait's outcome code; pd tells why its registration failed. */
+function pollError(code: number, pd: PollDesc | null): Error {
+  if (code === pollErrRegister) return errnoErr(-pd!.registerErrno);
   return code === pollErrClosing ? ErrNetClosing : ErrDeadlineExceeded;
 }
 
@@ -209,6 +212,11 @@ export class FD extends FdMutex implements PollWaiter {
     this.#pd = pd;
   }
 
+  /** Whether the fd has joined the poller's epoll, which it does at its first wait. */
+  get registered(): boolean {
+    return this.#pd?.registered ?? false;
+  }
+
   /** Whether Close has been called. */
   get closing(): boolean {
     return this.closed;
@@ -287,21 +295,21 @@ export class FD extends FdMutex implements PollWaiter {
   prepare(read: boolean): void {
     if (read) this.#flags &= ~fdDrained;
     const err = this.#pd!.check(read);
-    if (err !== pollNoError) throw pollError(err);
+    if (err !== pollNoError) throw pollError(err, this.#pd);
   }
 
   /** Parks until readable, or throws the closing/deadline sentinel. */
   async waitRead(): Promise<void> {
     let w = this.#pd!.waitRead();
     if (typeof w !== "number") w = await w;
-    if (w !== pollNoError) throw pollError(w);
+    if (w !== pollNoError) throw pollError(w, this.#pd);
   }
 
   /** Parks until writable, or throws the closing/deadline sentinel. */
   async waitWrite(): Promise<void> {
     let w = this.#pd!.waitWrite();
     if (typeof w !== "number") w = await w;
-    if (w !== pollNoError) throw pollError(w);
+    if (w !== pollNoError) throw pollError(w, this.#pd);
   }
 
   /**
@@ -355,7 +363,7 @@ export class FD extends FdMutex implements PollWaiter {
     try {
       if (p.byteLength === 0) return Promise.resolve(this.#readFinish(0));
       const err = pd.check(true);
-      if (err !== pollNoError) return Promise.reject(this.#readFailure(pollError(err)));
+      if (err !== pollNoError) return Promise.reject(this.#readFailure(pollError(err, this.#pd)));
       // After a FIN no further edge comes (the next recv must see the EOF),
       // and urgent data stops a read short: then recv first.
       if ((this.#flags & fdDrained) && !pd.mustRecv) {
@@ -465,7 +473,7 @@ export class FD extends FdMutex implements PollWaiter {
 
   #readSettleError(code: number): void {
     const resolve = this.#rres!;
-    resolve(Promise.reject(this.#readFailure(pollError(code))));
+    resolve(Promise.reject(this.#readFailure(pollError(code, this.#pd))));
   }
 
   #readSettle(n: number): void {
@@ -512,7 +520,7 @@ export class FD extends FdMutex implements PollWaiter {
     const pd = this.#pd!;
     const code = pd.check(false);
     if (code !== pollNoError) {
-      const err = mapError(m, "write", pollError(code));
+      const err = mapError(m, "write", pollError(code, this.#pd));
       this.#unlock(false);
       return Promise.reject(err);
     }
@@ -551,7 +559,7 @@ export class FD extends FdMutex implements PollWaiter {
       for (;;) {
         let w = pd.waitWrite();
         if (typeof w !== "number") w = await w;
-        if (w !== pollNoError) throw pollError(w);
+        if (w !== pollNoError) throw pollError(w, this.#pd);
         for (;;) {
           let max = total;
           if (this.IsStream && max - nn > maxRW) max = nn + maxRW;
@@ -585,7 +593,7 @@ export class FD extends FdMutex implements PollWaiter {
     try {
       const pd = this.#pd!;
       const err = pd.check(true);
-      if (err !== pollNoError) throw pollError(err);
+      if (err !== pollNoError) throw pollError(err, this.#pd);
       for (;;) {
         const s = libc.accept4(this.Sysfd, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (s >= 0) {
@@ -596,7 +604,7 @@ export class FD extends FdMutex implements PollWaiter {
           let w = pd.waitRead();
           if (typeof w !== "number") w = await w;
           if (w === pollNoError) continue;
-          throw pollError(w);
+          throw pollError(w, this.#pd);
         }
         if (s !== eintr && s !== econnaborted) throw errnoErr(-s);
       }

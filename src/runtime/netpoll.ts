@@ -32,6 +32,7 @@ const pdWait = 2;
 const pdClosing = 1;
 const pdMustRecv = 2;
 const pdShared = 4;
+const pdRegistered = 8;
 
 /** Wait outcome: ready, retry the I/O. */
 export const pollNoError = 0;
@@ -39,6 +40,8 @@ export const pollNoError = 0;
 export const pollErrClosing = 1;
 /** Wait outcome: the deadline for this direction passed. */
 export const pollErrTimeout = 2;
+/** Wait outcome: joining epoll failed; the PollDesc's registerErrno says why. */
+export const pollErrRegister = 3;
 /** From parkRead: the outcome is not known yet; the wake callback will bring it. */
 export const pollParked = -1;
 
@@ -98,6 +101,35 @@ export class PollDesc {
     return (this.#bits & pdShared) !== 0;
   }
 
+  /** Whether the fd is in the epoll interest list (it joins at its first wait). */
+  get registered(): boolean {
+    return (this.#bits & pdRegistered) !== 0;
+  }
+
+  /** Why registering with epoll failed (the negated errno), once pollErrRegister was returned. */
+  registerErrno = 0;
+
+  /**
+   * Registers the fd with epoll before its first wait (Go's netpollopen,
+   * which Go runs when the fd is made). Deferred to here, I/O that never
+   * has to wait costs no epoll_ctl: a loopback dial whose echo is already
+   * there when it reads, or a conn closed before it waited, joins and
+   * leaves nothing (EPOLL_CTL_ADD and close's removal, ~0.5 µs).
+   * Nothing is lost by joining late: the fd is edge-triggered, and the
+   * ADD reports the readiness it finds then as an edge, so data that came
+   * before the wait still wakes it.
+   */
+  #register(): number {
+    if (this.#bits & pdRegistered) return pollNoError;
+    const r = this.poller.register(this);
+    if (r < 0) {
+      this.registerErrno = r;
+      return pollErrRegister;
+    }
+    this.#bits |= pdRegistered;
+    return pollNoError;
+  }
+
   /** Marks the descriptor as sharing its file with another fd. */
   markShared(): void {
     this.#bits |= pdShared;
@@ -154,7 +186,10 @@ export class PollDesc {
     return new Promise<number>((resolve) => this.#parkReader(resolve));
   }
 
-  /** The outcome of a read wait if known now (consuming pdReady), else pollParked. */
+  /**
+   * The outcome of a read wait if known now (consuming pdReady), else
+   * pollParked, registered with epoll by then.
+   */
   #readNow(): number {
     const err = this.check(true);
     if (err !== pollNoError) return err;
@@ -162,7 +197,8 @@ export class PollDesc {
       this.rg = pdNil;
       return pollNoError;
     }
-    return pollParked;
+    const reg = this.#register();
+    return reg !== pollNoError ? reg : pollParked;
   }
 
   #parkReader(wake: Wake | PollWaiter): void {
@@ -191,6 +227,8 @@ export class PollDesc {
       this.wg = pdNil;
       return pollNoError;
     }
+    const reg = this.#register();
+    if (reg !== pollNoError) return reg;
     this.wg = pdWait;
     return new Promise<number>((resolve) => {
       this.#wwake = resolve;
@@ -287,6 +325,7 @@ export class PollDesc {
     this.fd = fd;
     this.fdseq = (this.fdseq + 1) >>> 0;
     this.#bits = 0;
+    this.registerErrno = 0;
     this.rg = pdNil;
     this.wg = pdNil;
     this.rd = 0;
@@ -505,8 +544,9 @@ export class Poller {
   }
 
   /**
-   * Registers fd with epoll (Go's poll_runtime_pollOpen). Returns the
-   * pollDesc, or the negated errno.
+   * A pollDesc for fd (Go's poll_runtime_pollOpen), or the negated errno
+   * when the epoll instance cannot be made. The fd joins epoll at its first
+   * wait (PollDesc's register), not here.
    */
   open(fd: number): PollDesc | number {
     const init = this.#epoll.init();
@@ -517,14 +557,13 @@ export class Poller {
       this.#table.push(pd);
     }
     pd.reset(fd);
-    const r = this.#epoll.open(fd, pd.id, pd.fdseq);
-    if (r < 0) {
-      pd.release();
-      this.#cache.push(pd);
-      return r;
-    }
     this.#open++;
     return pd;
+  }
+
+  /** Adds pd's fd to epoll (Go's netpollopen); 0 or the negated errno. */
+  register(pd: PollDesc): number {
+    return this.#epoll.open(pd.fd, pd.id, pd.fdseq);
   }
 
   /**
@@ -536,7 +575,7 @@ export class Poller {
     // file (a Dup, or one passed elsewhere): only then is EPOLL_CTL_DEL
     // needed. Events a shared file may still report carry a stale fdseq tag
     // and are dropped by dispatch.
-    if (pd.shared) this.#epoll.close(pd.fd);
+    if (pd.shared && pd.registered) this.#epoll.close(pd.fd);
     pd.release();
     this.#cache.push(pd);
     this.#open--;
