@@ -1,7 +1,7 @@
 // The poller: deadlines driven by an injected clock, yields, and the waits
 // in the kernel (epoll_pwait2) that replace the spin under many busy conns.
 import { assert, assertEquals } from "@std/assert";
-import { AF_INET, EPOLL_CLOEXEC, SOCK_STREAM } from "../ffi/constants.ts";
+import { AF_INET, EPOLL_CLOEXEC, O_CLOEXEC, O_RDONLY, SOCK_STREAM } from "../ffi/constants.ts";
 import { ENOSYS } from "../ffi/errno.ts";
 import * as libc from "../ffi/libc.ts";
 import { FD, sysSocket } from "../src/poll/fd.ts";
@@ -60,7 +60,7 @@ Deno.test("yields resolve while the loop runs and after it stops, are shared, an
   bounded(5000, async () => {
     const poller = new Poller({ yieldEveryMs: 0, spinMs: 1000, maxSpinMs: 1000 });
     const fd = new FD(sysSocket(AF_INET, SOCK_STREAM, 0), true, true, poller);
-    fd.Init(); // a registered fd: the poller's epoll exists
+    fd.Init(); // an open fd: the poller's epoll exists
     try {
       poller.parked(1); // the loop runs while anyone is parked
       while (poller.stats.yields === 0) await sleep(1);
@@ -214,3 +214,27 @@ for (const coalesceUs of [0, 100]) {
         }),
     ));
 }
+
+// An fd joins epoll at its first wait: an fd epoll refuses (a regular file:
+// EPERM) fails that wait with the errno, and closes as any other.
+Deno.test("a wait on an fd that epoll refuses fails with the errno of EPOLL_CTL_ADD", () =>
+  bounded(5000, async () => {
+    const path = await Deno.makeTempFile();
+    const poller = new Poller();
+    try {
+      const sysfd = libc.open(path, O_RDONLY | O_CLOEXEC, 0);
+      assert(sysfd >= 0, `open: ${sysfd}`);
+      const fd = new FD(sysfd, true, true, poller);
+      fd.Init();
+      try {
+        const err = await fd.waitRead().then(() => null, (e) => e);
+        assertEquals(err?.message, "operation not permitted");
+        assertEquals(fd.registered, false);
+      } finally {
+        fd.Close();
+      }
+      await poller.idle();
+    } finally {
+      await Deno.remove(path);
+    }
+  }));

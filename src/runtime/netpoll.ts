@@ -533,7 +533,7 @@ export class Poller {
     this.yieldWindowUs = opts.yieldWindowUs ?? 0;
   }
 
-  /** Number of registered descriptors. */
+  /** Number of open descriptors (each joins epoll at its first wait). */
   get openCount(): number {
     return this.#open;
   }
