@@ -45,12 +45,6 @@ const recvThrew = -0x10000;
 const eintr = -EINTR.errno;
 const econnaborted = -ECONNABORTED.errno;
 
-/** The error of a wait's outcome code; pd tells why its registration failed. */
-function pollError(code: number, pd: PollDesc | null): Error {
-  if (code === pollErrRegister) return errnoErr(-pd!.registerErrno);
-  return code === pollErrClosing ? ErrNetClosing : ErrDeadlineExceeded;
-}
-
 /**
  * Turns the errors of FD.Read and FD.Write into what the caller reports
  * (the net layer's OpError), so the net layer can hand FD's promise
@@ -217,6 +211,12 @@ export class FD extends FdMutex implements PollWaiter {
     return this.#pd?.registered ?? false;
   }
 
+  /** The error of a wait's outcome code (a failed registration: its errno). */
+  #pollError(code: number): Error {
+    if (code === pollErrRegister) return errnoErr(-this.#pd!.registerErrno);
+    return code === pollErrClosing ? ErrNetClosing : ErrDeadlineExceeded;
+  }
+
   /** Whether Close has been called. */
   get closing(): boolean {
     return this.closed;
@@ -295,21 +295,21 @@ export class FD extends FdMutex implements PollWaiter {
   prepare(read: boolean): void {
     if (read) this.#flags &= ~fdDrained;
     const err = this.#pd!.check(read);
-    if (err !== pollNoError) throw pollError(err, this.#pd);
+    if (err !== pollNoError) throw this.#pollError(err);
   }
 
   /** Parks until readable, or throws the closing/deadline sentinel. */
   async waitRead(): Promise<void> {
     let w = this.#pd!.waitRead();
     if (typeof w !== "number") w = await w;
-    if (w !== pollNoError) throw pollError(w, this.#pd);
+    if (w !== pollNoError) throw this.#pollError(w);
   }
 
   /** Parks until writable, or throws the closing/deadline sentinel. */
   async waitWrite(): Promise<void> {
     let w = this.#pd!.waitWrite();
     if (typeof w !== "number") w = await w;
-    if (w !== pollNoError) throw pollError(w, this.#pd);
+    if (w !== pollNoError) throw this.#pollError(w);
   }
 
   /**
@@ -363,7 +363,7 @@ export class FD extends FdMutex implements PollWaiter {
     try {
       if (p.byteLength === 0) return Promise.resolve(this.#readFinish(0));
       const err = pd.check(true);
-      if (err !== pollNoError) return Promise.reject(this.#readFailure(pollError(err, this.#pd)));
+      if (err !== pollNoError) return Promise.reject(this.#readFailure(this.#pollError(err)));
       // After a FIN no further edge comes (the next recv must see the EOF),
       // and urgent data stops a read short: then recv first.
       if ((this.#flags & fdDrained) && !pd.mustRecv) {
@@ -473,7 +473,7 @@ export class FD extends FdMutex implements PollWaiter {
 
   #readSettleError(code: number): void {
     const resolve = this.#rres!;
-    resolve(Promise.reject(this.#readFailure(pollError(code, this.#pd))));
+    resolve(Promise.reject(this.#readFailure(this.#pollError(code))));
   }
 
   #readSettle(n: number): void {
@@ -520,7 +520,7 @@ export class FD extends FdMutex implements PollWaiter {
     const pd = this.#pd!;
     const code = pd.check(false);
     if (code !== pollNoError) {
-      const err = mapError(m, "write", pollError(code, this.#pd));
+      const err = mapError(m, "write", this.#pollError(code));
       this.#unlock(false);
       return Promise.reject(err);
     }
@@ -559,7 +559,7 @@ export class FD extends FdMutex implements PollWaiter {
       for (;;) {
         let w = pd.waitWrite();
         if (typeof w !== "number") w = await w;
-        if (w !== pollNoError) throw pollError(w, this.#pd);
+        if (w !== pollNoError) throw this.#pollError(w);
         for (;;) {
           let max = total;
           if (this.IsStream && max - nn > maxRW) max = nn + maxRW;
@@ -593,7 +593,7 @@ export class FD extends FdMutex implements PollWaiter {
     try {
       const pd = this.#pd!;
       const err = pd.check(true);
-      if (err !== pollNoError) throw pollError(err, this.#pd);
+      if (err !== pollNoError) throw this.#pollError(err);
       for (;;) {
         const s = libc.accept4(this.Sysfd, SOCK_NONBLOCK | SOCK_CLOEXEC);
         if (s >= 0) {
@@ -604,7 +604,7 @@ export class FD extends FdMutex implements PollWaiter {
           let w = pd.waitRead();
           if (typeof w !== "number") w = await w;
           if (w === pollNoError) continue;
-          throw pollError(w, this.#pd);
+          throw this.#pollError(w);
         }
         if (s !== eintr && s !== econnaborted) throw errnoErr(-s);
       }
